@@ -1,0 +1,8 @@
+/** Nest injection token of the RosterOptions the module was given. */
+export const ROSTER_OPTIONS = Symbol('ROSTER_OPTIONS');
+
+/**
+ * Roster's TypeORM data source has its own name, so that a host app's default data source (if
+ * it has one) and ours never get mixed up.
+ */
+export const ROSTER_DATA_SOURCE = 'roster';

@@ -1,0 +1,47 @@
+/** Where the data lives: the embedded SQLite file (or memory), or a PostgreSQL server. */
+export type DatabaseOptions =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+/**
+ * Which proxies' forwarding headers to believe. Never a blanket yes: either the proxies'
+ * addresses (CIDRs) or the number of proxy hops in front of the service.
+ */
+export type TrustProxy =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'cidrs'; readonly cidrs: readonly string[] }
+  | { readonly kind: 'hops'; readonly count: number };
+
+export type ForwardingHeader = 'x-forwarded-for' | 'forwarded';
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** Everything the Roster module needs; `main.ts` builds it from the environment, host apps pass their own. */
+export interface RosterOptions {
+  /** The origin clients reach, without a trailing slash; `meta.location` and `Location` start with it. */
+  readonly publicUrl: string;
+  readonly database: DatabaseOptions;
+  /** Rate-limit counters and cross-replica signals live in Redis when set. */
+  readonly redisUrl?: string;
+  /** Enables `/admin` when set; at least 32 characters. */
+  readonly adminToken?: string;
+  readonly trustProxy: TrustProxy;
+  readonly trustProxyHeader: ForwardingHeader;
+  readonly rateLimits: { readonly readPerSecond: number; readonly writePerSecond: number };
+  readonly accessTokenTtlSeconds: number;
+  /** Failed `/oauth/token` requests one client IP may make per minute before it gets 429. */
+  readonly tokenFailuresPerMinute: number;
+  readonly bodyLimitBytes: number;
+  readonly logLevel: LogLevel;
+}
+
+/** Options with defaults for everything but the database; host apps spread their overrides on it. */
+export const DEFAULT_OPTIONS: Omit<RosterOptions, 'database' | 'publicUrl'> = {
+  trustProxy: { kind: 'none' },
+  trustProxyHeader: 'x-forwarded-for',
+  rateLimits: { readPerSecond: 1000, writePerSecond: 200 },
+  accessTokenTtlSeconds: 3600,
+  tokenFailuresPerMinute: 10,
+  bodyLimitBytes: 1024 * 1024,
+  logLevel: 'info',
+};

@@ -1,0 +1,4 @@
+import { Foundation1764000000000 } from './1764000000000-foundation.js';
+
+/** In order; listed by class so that migrations run the same compiled, under jest and in a host app. */
+export const MIGRATIONS = [Foundation1764000000000];

@@ -1,0 +1,12 @@
+import { QueryFailedError } from 'typeorm';
+
+/**
+ * The one place that recognises a unique-index violation from either engine, so that services
+ * can let the database enforce uniqueness and turn the failure into a 409 instead of a
+ * read-then-write race. PostgreSQL reports SQLSTATE 23505, better-sqlite3 SQLITE_CONSTRAINT_UNIQUE.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

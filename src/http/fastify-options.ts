@@ -1,0 +1,33 @@
+import type { Socket } from 'node:net';
+import type { FastifyServerOptions } from 'fastify';
+import type { RosterOptions } from '../config/roster-options.js';
+import { ScimError } from '../scim/errors.js';
+
+/**
+ * Fastify settings the standalone service uses (a host app can use them too): the body limit,
+ * no Fastify logger (Nest logs), and a SCIM answer for requests that fail before routing, such
+ * as oversized headers (431), which Node rejects before any handler sees the URL.
+ */
+export function rosterFastifyOptions(options: RosterOptions): FastifyServerOptions {
+  return {
+    bodyLimit: options.bodyLimitBytes,
+    logger: false,
+    trustProxy: false,
+    clientErrorHandler: answerClientError,
+  };
+}
+
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const scimError =
+    error.code === 'HPE_HEADER_OVERFLOW' ? ScimError.headersTooLarge() : ScimError.invalidSyntax('Malformed HTTP request.');
+  const body = JSON.stringify(scimError.toBody());
+  socket.end(
+    `HTTP/1.1 ${scimError.status} ${scimError.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      'Connection: close\r\nContent-Type: application/scim+json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

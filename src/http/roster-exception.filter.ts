@@ -1,0 +1,76 @@
+import { Catch, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ROSTER_OPTIONS } from '../config/injection-tokens.js';
+import type { RosterOptions } from '../config/roster-options.js';
+import { ScimError } from '../scim/errors.js';
+import { OAuthError } from '../modules/oauth/oauth-error.js';
+import { errorDialectOf } from './roster-paths.js';
+import { SCIM_CONTENT_TYPE } from './scim-content-type.js';
+import { toScimError } from './to-scim-error.js';
+
+/**
+ * The one exception filter. Under /scim/v2 and /admin every failure answers the SCIM error
+ * JSON; under /oauth the RFC 6749 §5.2 JSON; elsewhere (a host app's own routes) Nest's default
+ * handling is left alone. No stack, driver message or path ever reaches a client: the cause
+ * is logged with the request id.
+ */
+@Catch()
+export class RosterExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Roster');
+  private readonly fallback: BaseExceptionFilter;
+
+  constructor(
+    @Inject(ROSTER_OPTIONS) private readonly options: RosterOptions,
+    adapterHost: HttpAdapterHost,
+  ) {
+    this.fallback = new BaseExceptionFilter(adapterHost.httpAdapter);
+  }
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const dialect = errorDialectOf(request.url);
+    if (dialect === 'other') {
+      this.fallback.catch(error, host);
+      return;
+    }
+    if (dialect === 'oauth') {
+      this.sendOAuth(error, request, reply);
+      return;
+    }
+    const scimError = toScimError(error, this.options.bodyLimitBytes) ?? this.internal(error, request);
+    void reply
+      .status(scimError.status)
+      .headers(scimError.headers)
+      .type(SCIM_CONTENT_TYPE)
+      .send(JSON.stringify(scimError.toBody()));
+  }
+
+  private sendOAuth(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    const oauthError = error instanceof OAuthError ? error : this.toOAuthError(error, request);
+    void reply
+      .status(oauthError.status)
+      .headers({ ...oauthError.headers, 'cache-control': 'no-store', pragma: 'no-cache' })
+      .type('application/json')
+      .send(JSON.stringify(oauthError.toBody()));
+  }
+
+  private toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
+    const scimError = toScimError(error, this.options.bodyLimitBytes);
+    if (!scimError) {
+      this.internal(error, request);
+      return new OAuthError(500, 'invalid_request', `Internal error; quote request id ${request.id}.`);
+    }
+    return new OAuthError(scimError.status, 'invalid_request', scimError.detail);
+  }
+
+  private internal(error: unknown, request: FastifyRequest): ScimError {
+    this.logger.error(
+      { msg: 'unhandled error', requestId: request.id, method: request.method, path: request.url.split('?')[0] },
+      error instanceof Error ? error.stack : String(error),
+    );
+    return ScimError.internal(String(request.id));
+  }
+}

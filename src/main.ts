@@ -1,0 +1,19 @@
+import { createLogger, createRosterApp } from './app.js';
+import { ConfigError } from './config/config-error.js';
+import { loadServiceConfig, type ServiceConfig } from './config/load-config.js';
+
+function readConfig(): ServiceConfig {
+  try {
+    return loadServiceConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`roster: configuration error: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+const config = readConfig();
+const logger = createLogger(config.options.logLevel);
+const app = await createRosterApp(config.options, logger);
+await app.listen(config.port, config.host);
+logger.log(`listening on ${config.host}:${config.port}; public URL ${config.options.publicUrl}`);

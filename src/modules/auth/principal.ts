@@ -1,0 +1,13 @@
+import type { TenantId } from '../tenants/tenant-id.js';
+import type { Scope } from './scopes.js';
+
+/** Who is calling a SCIM endpoint: everything comes from the token, nothing from the request. */
+export interface Principal {
+  readonly tenantId: TenantId;
+  readonly connectionId: string;
+  readonly tokenId: string;
+  readonly scopes: readonly Scope[];
+  readonly allowedCidrs: readonly string[];
+  /** null for a secret token minted without expiry. */
+  readonly expiresAt: string | null;
+}

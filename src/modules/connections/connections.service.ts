@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ApiConnectionEntity } from '../../database/entities/api-connection.entity.js';
+import { nowIso } from '../../database/timestamps.js';
+import { ScimError } from '../../scim/errors.js';
+import { isValidRange } from '../auth/ip-allowlist.js';
+import { parseScopeList, type Scope } from '../auth/scopes.js';
+import { hashSecret } from '../auth/secret-hash.js';
+import { TOKEN_PREFIX, generateClientId, generateToken } from '../auth/token-codec.js';
+import { TokenService, type IssuedToken } from '../auth/token.service.js';
+import { TokensRepository } from '../auth/tokens.repository.js';
+import type { TenantId } from '../tenants/tenant-id.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { ConnectionsRepository } from './connections.repository.js';
+
+export interface CreateConnectionInput {
+  readonly name: string;
+  readonly scopes: readonly string[];
+  readonly allowedCidrs?: readonly string[];
+}
+
+export interface ConnectionView {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly name: string;
+  readonly clientId: string;
+  readonly scopes: readonly Scope[];
+  readonly allowedCidrs: readonly string[];
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+export interface SecretTokenView {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+@Injectable()
+export class ConnectionsService {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly connections: ConnectionsRepository,
+    private readonly tokens: TokensRepository,
+    private readonly tokenService: TokenService,
+  ) {}
+
+  /** Creates a connection; the client secret is in this answer only and is stored hashed. */
+  async create(tenant: TenantId, input: CreateConnectionInput): Promise<ConnectionView & { clientSecret: string }> {
+    await this.tenants.require(tenant);
+    const { scopes, unknown } = parseScopeList(input.scopes.join(' '));
+    if (unknown.length > 0 || scopes.length === 0) {
+      throw ScimError.invalidValue(`scopes must be a non-empty list of "scim.read" and "scim.write"`);
+    }
+    const allowedCidrs = (input.allowedCidrs ?? []).map((cidr) => cidr.trim());
+    const invalid = allowedCidrs.find((cidr) => !isValidRange(cidr));
+    if (invalid !== undefined) throw ScimError.invalidValue(`allowedCidrs: ${JSON.stringify(invalid)} is not a CIDR or address`);
+    const clientSecret = generateToken(TOKEN_PREFIX.clientSecret);
+    const connection = Object.assign(new ApiConnectionEntity(), {
+      id: randomUUID(),
+      tenantId: tenant,
+      name: input.name,
+      clientId: generateClientId(),
+      secretHash: await hashSecret(clientSecret),
+      scopes,
+      allowedCidrs,
+      createdAt: nowIso(),
+      revokedAt: null,
+    });
+    await this.connections.insert(connection);
+    return { ...toConnectionView(connection), clientSecret };
+  }
+
+  async list(tenant: TenantId): Promise<ConnectionView[]> {
+    await this.tenants.require(tenant);
+    return (await this.connections.list(tenant)).map(toConnectionView);
+  }
+
+  /** Revokes a connection: its client credentials and every token it holds stop working. */
+  async revoke(tenant: TenantId, connectionId: string): Promise<void> {
+    await this.require(tenant, connectionId);
+    await this.connections.revoke(tenant, connectionId, nowIso());
+    this.tokenService.forgetConnection(connectionId);
+  }
+
+  async mintSecretToken(tenant: TenantId, connectionId: string, expiresInDays?: number): Promise<IssuedToken> {
+    const connection = await this.require(tenant, connectionId);
+    if (connection.revokedAt !== null) throw ScimError.invalidValue(`connection ${connectionId} is revoked`);
+    return this.tokenService.mintSecretToken(connection, expiresInDays);
+  }
+
+  async listSecretTokens(tenant: TenantId, connectionId: string): Promise<SecretTokenView[]> {
+    await this.require(tenant, connectionId);
+    const tokens = await this.tokens.listSecretTokens(tenant, connectionId);
+    return tokens.map(({ id, createdAt, expiresAt, revokedAt }) => ({ id, createdAt, expiresAt, revokedAt }));
+  }
+
+  async revokeSecretToken(tenant: TenantId, connectionId: string, tokenId: string): Promise<void> {
+    const revoked = await this.tokens.revoke(tenant, connectionId, tokenId, nowIso());
+    if (!revoked) throw ScimError.notFound('Token', tokenId);
+    this.tokenService.forgetToken(tokenId);
+  }
+
+  private async require(tenant: TenantId, connectionId: string): Promise<ApiConnectionEntity> {
+    const connection = await this.connections.findById(tenant, connectionId);
+    if (!connection) throw ScimError.notFound('Connection', connectionId);
+    return connection;
+  }
+}
+
+function toConnectionView(connection: ApiConnectionEntity): ConnectionView {
+  const { id, tenantId, name, clientId, scopes, allowedCidrs, createdAt, revokedAt } = connection;
+  return { id, tenantId, name, clientId, scopes, allowedCidrs, createdAt, revokedAt };
+}

@@ -1,0 +1,8 @@
+/** Per-tenant settings of DESIGN.md; rate limits fall back to the service defaults when absent. */
+export interface TenantSettings {
+  readonly userNameFormat: 'any' | 'email';
+  readonly rateLimits?: { readonly readPerSecond?: number; readonly writePerSecond?: number };
+  readonly uniqueRoles: readonly string[];
+}
+
+export const DEFAULT_TENANT_SETTINGS: TenantSettings = { userNameFormat: 'any', uniqueRoles: ['owner'] };

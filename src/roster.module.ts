@@ -1,0 +1,94 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ROSTER_DATA_SOURCE, ROSTER_OPTIONS } from './config/injection-tokens.js';
+import type { RosterOptions } from './config/roster-options.js';
+import { buildDataSourceOptions } from './database/data-source-options.js';
+import { ENTITIES } from './database/entities/index.js';
+import { RedisShutdown, redisProvider } from './database/redis.provider.js';
+import { RosterExceptionFilter } from './http/roster-exception.filter.js';
+import { ScimFallbackController } from './http/scim-fallback.controller.js';
+import { ScimRouteTable } from './http/scim-route-table.js';
+import { AdminConnectionsController } from './modules/admin/admin-connections.controller.js';
+import { AdminTenantsController } from './modules/admin/admin-tenants.controller.js';
+import { BearerStrategy } from './modules/auth/bearer.strategy.js';
+import { TokenService } from './modules/auth/token.service.js';
+import { TokensRepository } from './modules/auth/tokens.repository.js';
+import { ConnectionsRepository } from './modules/connections/connections.repository.js';
+import { ConnectionsService } from './modules/connections/connections.service.js';
+import { DiscoveryController } from './modules/discovery/discovery.controller.js';
+import { DiscoveryRegistry } from './modules/discovery/discovery.registry.js';
+import { HealthController } from './modules/health/health.controller.js';
+import { MeController } from './modules/me/me.controller.js';
+import { FailedAttemptsLimiter } from './modules/oauth/failed-attempts.limiter.js';
+import { OAuthController } from './modules/oauth/oauth.controller.js';
+import { TokenEndpointService } from './modules/oauth/token-endpoint.service.js';
+import { TenantsRepository } from './modules/tenants/tenants.repository.js';
+import { TenantsService } from './modules/tenants/tenants.service.js';
+import { RosterOptionsModule, type RosterAsyncOptions } from './roster-options.module.js';
+
+/**
+ * The whole SCIM service as one dynamic module: `main.ts` boots it standalone, and a host Nest
+ * app imports it with `RosterModule.forRoot(options)` or `forRootAsync(...)`.
+ */
+@Module({})
+export class RosterModule {
+  static forRoot(options: RosterOptions): DynamicModule {
+    return RosterModule.build(RosterOptionsModule.fromValue(options));
+  }
+
+  static forRootAsync(options: RosterAsyncOptions): DynamicModule {
+    return RosterModule.build(RosterOptionsModule.fromFactory(options));
+  }
+
+  private static build(optionsModule: DynamicModule): DynamicModule {
+    return {
+      module: RosterModule,
+      imports: [
+        optionsModule,
+        DiscoveryModule,
+        PassportModule,
+        TypeOrmModule.forRootAsync({
+          name: ROSTER_DATA_SOURCE,
+          imports: [optionsModule],
+          inject: [ROSTER_OPTIONS],
+          useFactory: (options: RosterOptions) => ({
+            ...buildDataSourceOptions(options.database),
+            migrationsRun: true,
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
+        }),
+        TypeOrmModule.forFeature(ENTITIES, ROSTER_DATA_SOURCE),
+      ],
+      controllers: [
+        DiscoveryController,
+        MeController,
+        OAuthController,
+        HealthController,
+        AdminTenantsController,
+        AdminConnectionsController,
+        // Last: it answers whatever no other SCIM route matched.
+        ScimFallbackController,
+      ],
+      providers: [
+        redisProvider,
+        RedisShutdown,
+        TenantsRepository,
+        TenantsService,
+        ConnectionsRepository,
+        ConnectionsService,
+        TokensRepository,
+        TokenService,
+        BearerStrategy,
+        FailedAttemptsLimiter,
+        TokenEndpointService,
+        DiscoveryRegistry,
+        ScimRouteTable,
+        { provide: APP_FILTER, useClass: RosterExceptionFilter },
+      ],
+      exports: [TenantsService, ConnectionsService, DiscoveryRegistry],
+    };
+  }
+}
