@@ -18,6 +18,10 @@ export class TenantsRepository {
     return this.rows.findOneBy({ id });
   }
 
+  findBySlug(slug: string): Promise<TenantEntity | null> {
+    return this.rows.findOneBy({ slug });
+  }
+
   list(): Promise<TenantEntity[]> {
     return this.rows.find({ order: { createdAt: 'ASC', id: 'ASC' } });
   }

@@ -67,6 +67,13 @@ export class TenantsService {
     return toTenantView(tenant);
   }
 
+  /** For operators: a tenant named by its id or its slug. */
+  async resolve(idOrSlug: string): Promise<TenantView> {
+    const tenant = (await this.tenants.findById(asTenantId(idOrSlug))) ?? (await this.tenants.findBySlug(idOrSlug));
+    if (!tenant) throw ScimError.notFound('Tenant', idOrSlug);
+    return toTenantView(tenant);
+  }
+
   /** The tenant, or a 404 for ids that do not exist (whatever their shape). */
   async require(id: TenantId): Promise<TenantEntity> {
     const tenant = await this.tenants.findById(id);

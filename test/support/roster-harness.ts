@@ -1,0 +1,46 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createRosterApp } from '../../src/app.js';
+import { DEFAULT_OPTIONS, type RosterOptions } from '../../src/config/roster-options.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
+import { HttpClient } from './http-client.js';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123';
+
+export interface RosterHarness {
+  readonly app: NestFastifyApplication;
+  readonly baseUrl: string;
+  readonly http: HttpClient;
+  readonly options: RosterOptions;
+  close(): Promise<void>;
+}
+
+/** The real service, on a fresh database with migrations applied, listening on a loopback port. */
+export async function startRoster(kind: DatabaseKind, overrides: Partial<RosterOptions> = {}): Promise<RosterHarness> {
+  const database: TestDatabase = await createTestDatabase(kind);
+  const options: RosterOptions = {
+    ...DEFAULT_OPTIONS,
+    publicUrl: 'https://roster.example.test',
+    adminToken: TEST_ADMIN_TOKEN,
+    database: database.options,
+    ...overrides,
+  };
+  const app = await createRosterApp(options, false);
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app.close();
+    await database.drop();
+    throw error;
+  }
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    baseUrl,
+    http: new HttpClient(baseUrl),
+    options,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
