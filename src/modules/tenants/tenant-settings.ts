@@ -6,3 +6,9 @@ export interface TenantSettings {
 }
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = { userNameFormat: 'any', uniqueRoles: ['owner'] };
+
+/** Settings with a patch applied; keys the patch leaves undefined keep their value. */
+export function mergeTenantSettings(base: TenantSettings, patch: Partial<TenantSettings> | undefined): TenantSettings {
+  const defined = Object.entries(patch ?? {}).filter(([, value]) => value !== undefined);
+  return { ...base, ...Object.fromEntries(defined) };
+}

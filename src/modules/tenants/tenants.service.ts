@@ -5,7 +5,7 @@ import { TenantEntity } from '../../database/entities/tenant.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { isUniqueViolation } from '../../database/unique-violation.js';
 import { asTenantId, type TenantId } from './tenant-id.js';
-import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from './tenant-settings.js';
+import { DEFAULT_TENANT_SETTINGS, mergeTenantSettings, type TenantSettings } from './tenant-settings.js';
 import { TenantsRepository } from './tenants.repository.js';
 
 export interface CreateTenantInput {
@@ -38,7 +38,7 @@ export class TenantsService {
       id: randomUUID(),
       slug,
       name: input.name,
-      settings: { ...DEFAULT_TENANT_SETTINGS, ...input.settings },
+      settings: mergeTenantSettings(DEFAULT_TENANT_SETTINGS, input.settings),
       createdAt: now,
       updatedAt: now,
     });
@@ -61,7 +61,7 @@ export class TenantsService {
 
   async updateSettings(id: string, settings: Partial<TenantSettings>): Promise<TenantView> {
     const tenant = await this.require(asTenantId(id));
-    tenant.settings = { ...tenant.settings, ...settings };
+    tenant.settings = mergeTenantSettings(tenant.settings, settings);
     tenant.updatedAt = nowIso();
     await this.tenants.save(tenant);
     return toTenantView(tenant);
