@@ -12,7 +12,7 @@ import { toScimError } from './to-scim-error.js';
 /**
  * The one exception filter. Under /scim/v2 and /admin every failure answers the SCIM error
  * JSON; under /oauth the RFC 6749 §5.2 JSON; elsewhere (a host app's own routes) Nest's default
- * handling is left alone. No stack, driver message or path ever reaches a client: the cause
+ * handling is left alone unless the error is Roster's own (its guard protecting a host route). No stack, driver message or path ever reaches a client: the cause
  * is logged with the request id.
  */
 @Catch()
@@ -32,7 +32,8 @@ export class RosterExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const dialect = errorDialectOf(request.url);
-    if (dialect === 'other') {
+    // A host's own routes keep Nest's handling, except for errors Roster raised there (its guard).
+    if (dialect === 'other' && !(error instanceof ScimError)) {
       this.fallback.catch(error, host);
       return;
     }

@@ -14,7 +14,7 @@ describe.each(databaseKinds())('POST /oauth/token on %s', (kind) => {
 
   beforeAll(async () => {
     roster = await startRoster(kind);
-    client = await createTenantWithConnection(roster);
+    client = await createTenantWithConnection(roster.http);
   });
   afterAll(() => roster.close());
 
@@ -76,15 +76,15 @@ describe.each(databaseKinds())('POST /oauth/token on %s', (kind) => {
   });
 
   it('narrows the token to a requested subset of scopes', async () => {
-    const token = await requestAccessToken(roster, client, 'scim.read');
+    const token = await requestAccessToken(roster.http, client, 'scim.read');
     expect(token).toMatch(/^rst_at_/);
     const response = await post('grant_type=client_credentials&scope=scim.read', { ...FORM, authorization: basic(client.clientId, client.clientSecret) });
     expect(response.body.scope).toBe('scim.read');
   });
 
   it('stops issuing tokens and honouring issued ones once the connection is revoked', async () => {
-    const victim = await createTenantWithConnection(roster);
-    const token = await requestAccessToken(roster, victim);
+    const victim = await createTenantWithConnection(roster.http);
+    const token = await requestAccessToken(roster.http, victim);
     expect((await roster.http.get('/scim/v2/Me', { token })).status).toBe(501);
     const revoked = await roster.http.delete(`/admin/tenants/${victim.tenantId}/connections/${victim.connectionId}`, { token: TEST_ADMIN_TOKEN });
     expect(revoked.status).toBe(204);
@@ -119,12 +119,12 @@ describe.each(databaseKinds())('token lifetime and abuse limits on %s', (kind) =
 
   beforeAll(async () => {
     roster = await startRoster(kind, { accessTokenTtlSeconds: 1, tokenFailuresPerMinute: 3 });
-    client = await createTenantWithConnection(roster);
+    client = await createTenantWithConnection(roster.http);
   });
   afterAll(() => roster.close());
 
   it('rejects an access token after it expires', async () => {
-    const token = await requestAccessToken(roster, client);
+    const token = await requestAccessToken(roster.http, client);
     expect((await roster.http.get('/scim/v2/Me', { token })).status).toBe(501);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await roster.http.get('/scim/v2/Me', { token })).status).toBe(401);

@@ -12,7 +12,7 @@ describe.each(databaseKinds())('bearer authentication on %s', (kind) => {
 
   beforeAll(async () => {
     roster = await startRoster(kind);
-    token = await requestAccessToken(roster, await createTenantWithConnection(roster));
+    token = await requestAccessToken(roster.http, await createTenantWithConnection(roster.http));
   });
   afterAll(() => roster.close());
 
@@ -59,13 +59,13 @@ describe.each(databaseKinds())('IP allowlist on %s', (kind) => {
 
     it('lets an allowed address in, also through an IPv4-mapped IPv6 range', async () => {
       for (const allowedCidrs of [['127.0.0.0/8'], ['::ffff:127.0.0.0/104']]) {
-        const token = await requestAccessToken(roster, await createTenantWithConnection(roster, { allowedCidrs }));
+        const token = await requestAccessToken(roster.http, await createTenantWithConnection(roster.http, { allowedCidrs }));
         expect((await roster.http.get('/scim/v2/Me', { token })).status).toBe(AUTHENTICATED);
       }
     });
 
     it('refuses a token request from an address outside the allowlist', async () => {
-      const fenced = await createTenantWithConnection(roster, { allowedCidrs: ['203.0.113.0/24', '2001:db8::/32'] });
+      const fenced = await createTenantWithConnection(roster.http, { allowedCidrs: ['203.0.113.0/24', '2001:db8::/32'] });
       const refused = await roster.http.post<{ error: string }>('/oauth/token', {
         rawBody: new URLSearchParams({ grant_type: 'client_credentials', client_id: fenced.clientId, client_secret: fenced.clientSecret }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -75,7 +75,7 @@ describe.each(databaseKinds())('IP allowlist on %s', (kind) => {
     });
 
     it('does not believe X-Forwarded-For when no proxy is trusted', async () => {
-      const fenced = await createTenantWithConnection(roster, { allowedCidrs: ['203.0.113.0/24'] });
+      const fenced = await createTenantWithConnection(roster.http, { allowedCidrs: ['203.0.113.0/24'] });
       const response = await roster.http.post('/oauth/token', {
         rawBody: new URLSearchParams({ grant_type: 'client_credentials', client_id: fenced.clientId, client_secret: fenced.clientSecret }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.7' },
@@ -92,7 +92,7 @@ describe.each(databaseKinds())('IP allowlist on %s', (kind) => {
     afterAll(() => roster.close());
 
     it('takes the client address from X-Forwarded-For, IPv4 and IPv6', async () => {
-      const fenced = await createTenantWithConnection(roster, { allowedCidrs: ['203.0.113.0/24', '2001:db8::/32'] });
+      const fenced = await createTenantWithConnection(roster.http, { allowedCidrs: ['203.0.113.0/24', '2001:db8::/32'] });
       const ipv4Token = await tokenVia(roster, fenced, '203.0.113.7');
       expect(ipv4Token.status).toBe(200);
       const token = String(ipv4Token.body.access_token);
@@ -104,12 +104,12 @@ describe.each(databaseKinds())('IP allowlist on %s', (kind) => {
     });
 
     it('takes the right-most untrusted address, so a spoofed left-most entry does not help', async () => {
-      const fenced = await createTenantWithConnection(roster, { allowedCidrs: ['203.0.113.0/24'] });
+      const fenced = await createTenantWithConnection(roster.http, { allowedCidrs: ['203.0.113.0/24'] });
       expect((await tokenVia(roster, fenced, '203.0.113.7, 198.51.100.1')).status).toBe(400);
     });
 
     it('fails closed when the header holds no address', async () => {
-      const fenced = await createTenantWithConnection(roster, { allowedCidrs: ['0.0.0.0/0'] });
+      const fenced = await createTenantWithConnection(roster.http, { allowedCidrs: ['0.0.0.0/0'] });
       expect((await tokenVia(roster, fenced, 'garbage')).status).toBe(400);
     });
   });

@@ -1,4 +1,5 @@
-import { TEST_ADMIN_TOKEN, type RosterHarness } from './roster-harness.js';
+import type { HttpClient } from './http-client.js';
+import { TEST_ADMIN_TOKEN } from './roster-harness.js';
 
 export interface CreatedConnection {
   readonly tenantId: string;
@@ -11,19 +12,20 @@ let tenantCounter = 0;
 
 /** A new tenant with one API connection, made through the admin API. */
 export async function createTenantWithConnection(
-  roster: RosterHarness,
+  http: HttpClient,
   connection: { scopes?: string[]; allowedCidrs?: string[] } = {},
+  adminToken = TEST_ADMIN_TOKEN,
 ): Promise<CreatedConnection> {
   tenantCounter += 1;
-  const tenant = await roster.http.post<{ id: string }>('/admin/tenants', {
-    token: TEST_ADMIN_TOKEN,
+  const tenant = await http.post<{ id: string }>('/admin/tenants', {
+    token: adminToken,
     body: { name: `Tenant ${tenantCounter} ${Date.now()}` },
   });
   if (tenant.status !== 201) throw new Error(`tenant create failed: ${tenant.status} ${tenant.text}`);
-  const created = await roster.http.post<{ id: string; clientId: string; clientSecret: string }>(
+  const created = await http.post<{ id: string; clientId: string; clientSecret: string }>(
     `/admin/tenants/${tenant.body.id}/connections`,
     {
-      token: TEST_ADMIN_TOKEN,
+      token: adminToken,
       body: { name: 'IdP', scopes: connection.scopes ?? ['scim.read', 'scim.write'], allowedCidrs: connection.allowedCidrs },
     },
   );
@@ -37,14 +39,14 @@ export async function createTenantWithConnection(
 }
 
 /** An access token from POST /oauth/token with form-encoded body credentials. */
-export async function requestAccessToken(roster: RosterHarness, connection: CreatedConnection, scope?: string): Promise<string> {
+export async function requestAccessToken(http: HttpClient, connection: CreatedConnection, scope?: string): Promise<string> {
   const form = new URLSearchParams({
     grant_type: 'client_credentials',
     client_id: connection.clientId,
     client_secret: connection.clientSecret,
   });
   if (scope) form.set('scope', scope);
-  const response = await roster.http.post<{ access_token: string }>('/oauth/token', {
+  const response = await http.post<{ access_token: string }>('/oauth/token', {
     rawBody: form.toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
