@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional, type FactoryProvider, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type FactoryProvider, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { ROSTER_OPTIONS } from '../config/injection-tokens.js';
 import type { RosterOptions } from '../config/roster-options.js';
@@ -9,10 +9,18 @@ export const REDIS_CLIENT = Symbol('ROSTER_REDIS_CLIENT');
 export const redisProvider: FactoryProvider<Redis | null> = {
   provide: REDIS_CLIENT,
   inject: [ROSTER_OPTIONS],
-  useFactory: (options: RosterOptions) =>
-    options.redisUrl
-      ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false })
-      : null,
+  useFactory: (options: RosterOptions) => {
+    if (!options.redisUrl) return null;
+    const redis = new Redis(options.redisUrl, {
+      maxRetriesPerRequest: 2,
+      // Reconnect quickly and keep trying: readiness reports Redis as down meanwhile.
+      retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    });
+    const logger = new Logger('Roster');
+    // Without a listener ioredis prints every failed reconnect; the URL (and its password) stays out of the log.
+    redis.on('error', (error: Error & { code?: string }) => logger.warn(`Redis: ${error.code ?? error.name}`));
+    return redis;
+  },
 };
 
 /** Closes the Redis connection with the app, so that a stopping replica leaves nothing open. */
@@ -21,6 +29,9 @@ export class RedisShutdown implements OnModuleDestroy {
   constructor(@Optional() @Inject(REDIS_CLIENT) private readonly redis?: Redis | null) {}
 
   async onModuleDestroy(): Promise<void> {
-    if (this.redis) await this.redis.quit().catch(() => undefined);
+    if (!this.redis) return;
+    // quit() waits for a reply that never comes while the client is still reconnecting.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
+    this.redis.disconnect(false);
   }
 }

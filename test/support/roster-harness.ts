@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRosterApp } from '../../src/app.js';
-import { DEFAULT_OPTIONS, type RosterOptions } from '../../src/config/roster-options.js';
+import { DEFAULT_OPTIONS, type DatabaseOptions, type RosterOptions } from '../../src/config/roster-options.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 import { HttpClient } from './http-client.js';
 
@@ -17,11 +17,28 @@ export interface RosterHarness {
 /** The real service, on a fresh database with migrations applied, listening on a loopback port. */
 export async function startRoster(kind: DatabaseKind, overrides: Partial<RosterOptions> = {}): Promise<RosterHarness> {
   const database: TestDatabase = await createTestDatabase(kind);
+  try {
+    const roster = await startRosterOn(database.options, overrides);
+    return {
+      ...roster,
+      close: async () => {
+        await roster.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+/** The real service on an existing database; `close` stops it and leaves the database. */
+export async function startRosterOn(database: DatabaseOptions, overrides: Partial<RosterOptions> = {}): Promise<RosterHarness> {
   const options: RosterOptions = {
     ...DEFAULT_OPTIONS,
     publicUrl: 'https://roster.example.test',
     adminToken: TEST_ADMIN_TOKEN,
-    database: database.options,
+    database,
     ...overrides,
   };
   const app = await createRosterApp(options, false);
@@ -29,18 +46,8 @@ export async function startRoster(kind: DatabaseKind, overrides: Partial<RosterO
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     await app.close();
-    await database.drop();
     throw error;
   }
-  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return {
-    app,
-    baseUrl,
-    http: new HttpClient(baseUrl),
-    options,
-    close: async () => {
-      await app.close();
-      await database.drop();
-    },
-  };
+  const baseUrl = await app.getUrl();
+  return { app, baseUrl, http: new HttpClient(baseUrl), options, close: () => app.close() };
 }

@@ -1,0 +1,68 @@
+import { runCli } from '../../src/cli/run-cli.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
+import { requestAccessToken } from '../support/bootstrap.js';
+import { startRosterOn, type RosterHarness } from '../support/roster-harness.js';
+
+function databaseUrl(database: TestDatabase): string {
+  return database.options.kind === 'sqlite' ? `sqlite:${database.options.file}` : database.options.url;
+}
+
+async function cli(database: TestDatabase, ...argv: string[]) {
+  const out: string[] = [];
+  const errors: string[] = [];
+  const code = await runCli(argv, { DATABASE_URL: databaseUrl(database) }, { out: (t) => out.push(t), error: (t) => errors.push(t) });
+  return { code, out: out.join('\n'), errors: errors.join('\n') };
+}
+
+describe.each(databaseKinds())('offline CLI on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database.drop());
+
+  it('bootstraps a tenant and a connection whose credentials then work against the service', async () => {
+    const tenant = await cli(database, '--json', 'tenant', 'create', '--name', 'Offline Co');
+    expect(tenant.code).toBe(0);
+    const created = JSON.parse(tenant.out) as { id: string; slug: string };
+    expect(created.slug).toBe('offline-co');
+
+    const connection = await cli(database, '--json', 'connection', 'create', '--tenant', 'offline-co', '--name', 'Okta', '--scopes', 'scim.read');
+    expect(connection.code).toBe(0);
+    const credentials = JSON.parse(connection.out) as { id: string; clientId: string; clientSecret: string; scopes: string[] };
+    expect(credentials.scopes).toEqual(['scim.read']);
+
+    const minted = await cli(database, '--json', 'token', 'mint', '--tenant', created.id, '--connection', credentials.id, '--days', '30');
+    expect(minted.code).toBe(0);
+    const secretToken = (JSON.parse(minted.out) as { token: string }).token;
+
+    const listed = await cli(database, '--json', 'tenant', 'list');
+    expect((JSON.parse(listed.out) as { id: string }[]).map((t) => t.id)).toContain(created.id);
+
+    const roster: RosterHarness = await startRosterOn(database.options);
+    try {
+      const accessToken = await requestAccessToken(roster.http, { ...credentials, tenantId: created.id, connectionId: credentials.id });
+      expect((await roster.http.get('/scim/v2/Me', { token: accessToken })).status).toBe(501);
+      expect((await roster.http.get('/scim/v2/Me', { token: secretToken })).status).toBe(501);
+
+      const revoked = await cli(database, 'connection', 'revoke', '--tenant', created.id, '--connection', credentials.id);
+      expect(revoked.code).toBe(0);
+      // Another process revoked it: this replica notices within its cache window; a new token request fails at once.
+      const again = await roster.http.post('/oauth/token', {
+        rawBody: new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(again.status).toBe(401);
+    } finally {
+      await roster.app.close();
+    }
+  });
+
+  it('exits non-zero with one line for bad input', async () => {
+    const unknownTenant = await cli(database, 'connection', 'create', '--tenant', 'nope', '--name', 'x');
+    expect(unknownTenant.code).toBe(1);
+    expect(unknownTenant.errors).toMatch(/^roster: Tenant "nope" not found/);
+    const badScope = await cli(database, 'connection', 'list', '--tenant');
+    expect(badScope.code).toBe(2);
+  });
+});

@@ -1,0 +1,38 @@
+import { databaseKinds } from '../support/databases.js';
+import { startRoster, type RosterHarness } from '../support/roster-harness.js';
+
+describe.each(databaseKinds())('health on %s', (kind) => {
+  let roster: RosterHarness;
+  beforeAll(async () => {
+    roster = await startRoster(kind);
+  });
+  afterAll(() => roster.close());
+
+  it('answers liveness without touching anything', async () => {
+    const response = await roster.http.get('/health/live');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers readiness after a database round-trip', async () => {
+    const response = await roster.http.get('/health/ready');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok', checks: { database: 'ok' } });
+  });
+});
+
+describe('readiness with Redis configured but unreachable', () => {
+  let roster: RosterHarness;
+  beforeAll(async () => {
+    // Port 1 on loopback: nothing listens there, so the PING fails fast.
+    roster = await startRoster('sqlite', { redisUrl: 'redis://127.0.0.1:1' });
+  });
+  afterAll(() => roster.close());
+
+  it('answers 503 naming the failing check', async () => {
+    const response = await roster.http.get<{ message: { checks: Record<string, string> } } & Record<string, unknown>>('/health/ready');
+    expect(response.status).toBe(503);
+    expect(response.text).toContain('"redis":"down"');
+    expect(response.text).toContain('"database":"ok"');
+  });
+});
