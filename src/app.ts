@@ -27,6 +27,8 @@ export async function createRosterApp(options: RosterOptions, logger: ConsoleLog
     { logger, abortOnError: false },
   );
   configureRosterHttp(app);
+  // Standalone, every body Roster reads is JSON or a form: a text/plain body answers 415 like any other type.
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.enableShutdownHooks();
   return app;
 }

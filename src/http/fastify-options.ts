@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
 import type { RosterOptions } from '../config/roster-options.js';
@@ -13,6 +14,9 @@ export function rosterFastifyOptions(options: RosterOptions): FastifyServerOptio
     bodyLimit: options.bodyLimitBytes,
     logger: false,
     trustProxy: false,
+    // Request ids quoted in 500 answers and logs must be unique across replicas, and never chosen by the client.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
     clientErrorHandler: answerClientError,
   };
 }

@@ -56,8 +56,8 @@ describe.each(databaseKinds())('SCIM error answers on %s', (kind) => {
     expectScimError(response, 413);
   });
 
-  it('answers an unsupported content type with 415', async () => {
-    const response = await roster.http.post('/scim/v2/Me', { rawBody: '<user/>', headers: { 'content-type': 'application/xml' } });
+  it.each(['application/xml', 'text/plain'])('answers the unsupported content type %s with 415', async (contentType) => {
+    const response = await roster.http.post('/scim/v2/Me', { rawBody: '<user/>', headers: { 'content-type': contentType } });
     expectScimError(response, 415);
   });
 
