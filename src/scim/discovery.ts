@@ -14,7 +14,7 @@ export interface ScimFeatures {
   readonly etag: boolean;
 }
 
-interface Meta {
+export interface Meta {
   resourceType: string;
   location: string;
 }
@@ -71,7 +71,7 @@ export function toSchemaRepresentation(schema: SchemaDefinition, scimBaseUrl: st
   };
 }
 
-interface AttributeRepresentation {
+export interface AttributeRepresentation {
   name: string;
   type: string;
   multiValued: boolean;
