@@ -11,7 +11,9 @@ import { RosterExceptionFilter } from './http/roster-exception.filter.js';
 import { ScimFallbackController } from './http/scim-fallback.controller.js';
 import { ScimRouteTable } from './http/scim-route-table.js';
 import { AdminConnectionsController } from './modules/admin/admin-connections.controller.js';
+import { AdminRolesController } from './modules/admin/admin-roles.controller.js';
 import { AdminTenantsController } from './modules/admin/admin-tenants.controller.js';
+import { AdminUsersController } from './modules/admin/admin-users.controller.js';
 import { BearerStrategy } from './modules/auth/bearer.strategy.js';
 import { TokenService } from './modules/auth/token.service.js';
 import { TokensRepository } from './modules/auth/tokens.repository.js';
@@ -26,6 +28,13 @@ import { OAuthController } from './modules/oauth/oauth.controller.js';
 import { TokenEndpointService } from './modules/oauth/token-endpoint.service.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
+import { RolesRepository } from './modules/roles/roles.repository.js';
+import { RolesService } from './modules/roles/roles.service.js';
+import { UsersController } from './modules/users/users.controller.js';
+import { UsersDiscovery } from './modules/users/users-discovery.js';
+import { UsersRepository } from './modules/users/users.repository.js';
+import { UsersService } from './modules/users/users.service.js';
+import { TransactionRunner } from './database/transaction-runner.js';
 import { RosterOptionsModule, type RosterAsyncOptions } from './roster-options.module.js';
 
 /**
@@ -64,19 +73,28 @@ export class RosterModule {
       ],
       controllers: [
         DiscoveryController,
+        UsersController,
         MeController,
         OAuthController,
         HealthController,
         AdminTenantsController,
         AdminConnectionsController,
+        AdminRolesController,
+        AdminUsersController,
         // Last: it answers whatever no other SCIM route matched.
         ScimFallbackController,
       ],
       providers: [
         redisProvider,
         RedisShutdown,
+        TransactionRunner,
         TenantsRepository,
         TenantsService,
+        RolesRepository,
+        RolesService,
+        UsersRepository,
+        UsersService,
+        UsersDiscovery,
         ConnectionsRepository,
         ConnectionsService,
         TokensRepository,
@@ -88,7 +106,7 @@ export class RosterModule {
         ScimRouteTable,
         { provide: APP_FILTER, useClass: RosterExceptionFilter },
       ],
-      exports: [TenantsService, ConnectionsService, DiscoveryRegistry],
+      exports: [TenantsService, ConnectionsService, RolesService, UsersService, DiscoveryRegistry],
     };
   }
 }

@@ -10,3 +10,14 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = (error.driverError as { code?: unknown } | undefined)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/**
+ * Whether a unique violation concerns the named table: PostgreSQL names the table and
+ * constraint in `table`/`constraint`, SQLite names `table.column` in its message.
+ */
+export function isUniqueViolationOn(error: unknown, table: string): boolean {
+  if (!isUniqueViolation(error)) return false;
+  const driverError = (error as QueryFailedError).driverError as { table?: unknown; constraint?: unknown; message?: unknown };
+  const said = [driverError.table, driverError.constraint, driverError.message].filter((part) => typeof part === 'string').join(' ');
+  return said.includes(table);
+}

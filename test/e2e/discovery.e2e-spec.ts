@@ -28,12 +28,12 @@ describe.each(databaseKinds())('discovery on %s', (kind) => {
     expect(response.headers.get('content-type')).toMatch(/^application\/scim\+json/);
     expect(response.body).toMatchObject({
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
-      patch: { supported: false },
+      patch: { supported: true },
       bulk: { supported: false },
       filter: { supported: false },
-      changePassword: { supported: false },
+      changePassword: { supported: true },
       sort: { supported: false },
-      etag: { supported: false },
+      etag: { supported: true },
       authenticationSchemes: [expect.objectContaining({ type: 'oauthbearertoken', primary: true })],
       meta: { resourceType: 'ServiceProviderConfig', location: 'https://roster.example.test/scim/v2/ServiceProviderConfig' },
     });
@@ -80,11 +80,11 @@ describe.each(databaseKinds())('discovery on %s', (kind) => {
   it('lists only resource types whose endpoints exist', async () => {
     const response = await roster.http.get<ListResponse<{ id: string; endpoint: string }>>('/scim/v2/ResourceTypes');
     expect(response.status).toBe(200);
-    // No resource module is built yet; each one registers its type when it lands.
-    expect(response.body.Resources.map((type) => type.id)).toEqual([]);
+    // Each resource module registers its type when it lands.
+    expect(response.body.Resources.map((type) => type.id)).toEqual(['User']);
     for (const type of response.body.Resources) {
-      const endpoint = await roster.http.get(`/scim/v2${type.endpoint}`);
-      expect(endpoint.status).not.toBe(404);
+      const endpoint = await roster.http.post(`/scim/v2${type.endpoint}`, { body: {} });
+      expect(endpoint.status).toBe(401);
     }
   });
 

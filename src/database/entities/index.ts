@@ -1,8 +1,11 @@
 import { ApiConnectionEntity } from './api-connection.entity.js';
 import { ApiTokenEntity } from './api-token.entity.js';
+import { RoleEntity } from './role.entity.js';
 import { TenantEntity } from './tenant.entity.js';
+import { UniqueRoleHolderEntity } from './unique-role-holder.entity.js';
+import { UserEntity } from './user.entity.js';
 
-export { ApiConnectionEntity, ApiTokenEntity, TenantEntity };
+export { ApiConnectionEntity, ApiTokenEntity, RoleEntity, TenantEntity, UniqueRoleHolderEntity, UserEntity };
 
 /** Listed by class rather than by glob so that the same list works compiled, under jest and in a host app. */
-export const ENTITIES = [TenantEntity, ApiConnectionEntity, ApiTokenEntity];
+export const ENTITIES = [TenantEntity, ApiConnectionEntity, ApiTokenEntity, RoleEntity, UserEntity, UniqueRoleHolderEntity];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { TenantEntity } from '../../database/entities/tenant.entity.js';
 import type { TenantId } from './tenant-id.js';
@@ -10,8 +10,8 @@ import type { TenantId } from './tenant-id.js';
 export class TenantsRepository {
   constructor(@InjectRepository(TenantEntity, ROSTER_DATA_SOURCE) private readonly rows: Repository<TenantEntity>) {}
 
-  async insert(tenant: TenantEntity): Promise<void> {
-    await this.rows.insert(tenant);
+  async insert(tenant: TenantEntity, manager: EntityManager): Promise<void> {
+    await manager.getRepository(TenantEntity).insert(tenant);
   }
 
   findById(id: TenantId): Promise<TenantEntity | null> {

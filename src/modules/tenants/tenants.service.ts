@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import { RolesRepository } from '../roles/roles.repository.js';
+import { systemRolesOf } from '../roles/system-roles.js';
 import { ScimError } from '../../scim/errors.js';
 import { TenantEntity } from '../../database/entities/tenant.entity.js';
 import { nowIso } from '../../database/timestamps.js';
@@ -26,7 +29,11 @@ const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 @Injectable()
 export class TenantsService {
-  constructor(private readonly tenants: TenantsRepository) {}
+  constructor(
+    private readonly tenants: TenantsRepository,
+    private readonly roles: RolesRepository,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   async create(input: CreateTenantInput): Promise<TenantView> {
     const slug = input.slug ?? slugify(input.name);
@@ -43,7 +50,10 @@ export class TenantsService {
       updatedAt: now,
     });
     try {
-      await this.tenants.insert(tenant);
+      await this.transactions.run(async (manager) => {
+        await this.tenants.insert(tenant, manager);
+        await this.roles.insert(systemRolesOf(asTenantId(tenant.id), now), manager);
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw ScimError.uniqueness(`slug ${JSON.stringify(slug)} is taken`);
       throw error;

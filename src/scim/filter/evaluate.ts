@@ -1,3 +1,4 @@
+import { caseFold } from '../case-fold.js';
 import { ScimError } from '../errors.js';
 import { type AttrPath, type CompareFilter, type CompareOp, type Filter, type ValuePathFilter, formatAttrPath } from './ast.js';
 import type { AttributeInfo, AttributeResolver, ResolvedAttribute } from './attribute-resolver.js';
@@ -174,7 +175,7 @@ function compileTest(leaf: AttributeInfo, op: CompareOp, literal: Scalar, label:
 function textTest(leaf: AttributeInfo, op: CompareOp, literal: string): Test {
   // caseExact false (RFC 7643 §2.2): fold both sides the same way; NFKC also unifies full-width
   // and composed forms.
-  const fold = leaf.caseExact ? (s: string) => s : (s: string) => s.normalize('NFKC').toLowerCase();
+  const fold = leaf.caseExact ? (s: string) => s : caseFold;
   const wanted = fold(literal);
   return (v) => {
     if (typeof v !== 'string') return false;

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type EntityManager, type Repository } from 'typeorm';
+import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
+import { RoleEntity } from '../../database/entities/role.entity.js';
+import type { TenantId } from '../tenants/tenant-id.js';
+
+@Injectable()
+export class RolesRepository {
+  constructor(@InjectRepository(RoleEntity, ROSTER_DATA_SOURCE) private readonly rows: Repository<RoleEntity>) {}
+
+  async insert(roles: RoleEntity[], manager?: EntityManager): Promise<void> {
+    await (manager ? manager.getRepository(RoleEntity) : this.rows).insert(roles);
+  }
+
+  list(tenant: TenantId): Promise<RoleEntity[]> {
+    return this.rows.find({ where: { tenantId: tenant }, order: { isSystem: 'DESC', nameKey: 'ASC' } });
+  }
+
+  findById(tenant: TenantId, id: string): Promise<RoleEntity | null> {
+    return this.rows.findOneBy({ tenantId: tenant, id });
+  }
+
+  findByKeys(tenant: TenantId, keys: readonly string[]): Promise<RoleEntity[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.rows.findBy({ tenantId: tenant, nameKey: In([...keys]) });
+  }
+
+  async save(role: RoleEntity): Promise<void> {
+    await this.rows.save(role);
+  }
+
+  async delete(tenant: TenantId, id: string): Promise<void> {
+    await this.rows.delete({ tenantId: tenant, id });
+  }
+}

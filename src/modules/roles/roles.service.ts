@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import type { RoleEntity } from '../../database/entities/role.entity.js';
+import { nowIso } from '../../database/timestamps.js';
+import { isUniqueViolation } from '../../database/unique-violation.js';
+import { caseFold } from '../../scim/case-fold.js';
+import { ScimError } from '../../scim/errors.js';
+import type { TenantId } from '../tenants/tenant-id.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { RolesRepository } from './roles.repository.js';
+import { newRole } from './system-roles.js';
+
+export interface RoleView {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly system: boolean;
+  /** Held by at most one active user of the tenant (tenant setting `uniqueRoles`). */
+  readonly unique: boolean;
+}
+
+export interface RoleInput {
+  readonly name?: string;
+  readonly description?: string | null;
+  readonly unique?: boolean;
+}
+
+const ROLE_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._:-]{0,99}$/u;
+
+/** The per-tenant role catalog. Which roles are unique lives in the tenant's `uniqueRoles` setting. */
+@Injectable()
+export class RolesService {
+  constructor(
+    private readonly roles: RolesRepository,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  async list(tenant: TenantId): Promise<RoleView[]> {
+    const uniqueKeys = await this.uniqueRoleKeys(tenant);
+    return (await this.roles.list(tenant)).map((role) => toRoleView(role, uniqueKeys));
+  }
+
+  async create(tenant: TenantId, input: RoleInput): Promise<RoleView> {
+    const name = input.name?.trim() ?? '';
+    if (!ROLE_NAME.test(name)) throw ScimError.invalidValue(`role name ${JSON.stringify(name)} must be 1-100 letters, digits, spaces or ._:-`);
+    await this.tenants.require(tenant);
+    const role = newRole(tenant, name, input.description ?? null, false, nowIso());
+    try {
+      await this.roles.insert([role]);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw ScimError.uniqueness(`role ${JSON.stringify(name)} already exists`);
+      throw error;
+    }
+    if (input.unique !== undefined) await this.setUnique(tenant, role.nameKey, input.unique);
+    return toRoleView(role, await this.uniqueRoleKeys(tenant));
+  }
+
+  async update(tenant: TenantId, id: string, input: RoleInput): Promise<RoleView> {
+    const role = await this.require(tenant, id);
+    if (input.name !== undefined && caseFold(input.name) !== role.nameKey) {
+      throw ScimError.mutability('a role cannot be renamed: users and groups refer to it by name');
+    }
+    if (input.description !== undefined) {
+      role.description = input.description;
+      await this.roles.save(role);
+    }
+    if (input.unique !== undefined) await this.setUnique(tenant, role.nameKey, input.unique);
+    return toRoleView(role, await this.uniqueRoleKeys(tenant));
+  }
+
+  async delete(tenant: TenantId, id: string): Promise<void> {
+    const role = await this.require(tenant, id);
+    if (role.isSystem) throw ScimError.mutability(`system role ${JSON.stringify(role.name)} cannot be deleted`);
+    await this.roles.delete(tenant, id);
+  }
+
+  /**
+   * Checks role names against the catalog and returns them in the catalog's spelling;
+   * an unknown role is `400 invalidValue` naming it.
+   */
+  async canonicalRoleNames(tenant: TenantId, names: readonly string[]): Promise<string[]> {
+    const keys = [...new Set(names.map(caseFold))];
+    const found = new Map((await this.roles.findByKeys(tenant, keys)).map((role) => [role.nameKey, role.name]));
+    const unknown = names.find((name) => !found.has(caseFold(name)));
+    if (unknown !== undefined) throw ScimError.invalidValue(`role ${JSON.stringify(unknown)} is not in this tenant's role catalog`);
+    return names.map((name) => found.get(caseFold(name)) ?? name);
+  }
+
+  async uniqueRoleKeys(tenant: TenantId): Promise<Set<string>> {
+    const entity = await this.tenants.require(tenant);
+    return new Set(entity.settings.uniqueRoles.map(caseFold));
+  }
+
+  private async setUnique(tenant: TenantId, key: string, unique: boolean): Promise<void> {
+    const current = await this.uniqueRoleKeys(tenant);
+    if (unique) current.add(key);
+    else current.delete(key);
+    await this.tenants.updateSettings(tenant, { uniqueRoles: [...current] });
+  }
+
+  private async require(tenant: TenantId, id: string): Promise<RoleEntity> {
+    const role = await this.roles.findById(tenant, id);
+    if (!role) throw ScimError.notFound('Role', id);
+    return role;
+  }
+}
+
+function toRoleView(role: RoleEntity, uniqueKeys: ReadonlySet<string>): RoleView {
+  return { id: role.id, name: role.name, description: role.description, system: role.isSystem, unique: uniqueKeys.has(role.nameKey) };
+}

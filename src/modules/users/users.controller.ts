@@ -1,0 +1,109 @@
+import { Body, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { etagListMatches } from '../../http/etag.js';
+import { ScimController } from '../../http/scim-controller.decorator.js';
+import { setResourceHeaders } from '../../http/scim-write-reply.js';
+import { readPatchRequest } from '../../scim/patch/patch-request.js';
+import type { ScimObject } from '../../scim/patch/scim-json.js';
+import { parseAttributeList, projectResource } from '../../scim/projection.js';
+import { RequireScopes } from '../auth/require-scopes.decorator.js';
+import { ScimAuthGuard } from '../auth/scim-auth.guard.js';
+import { Tenant } from '../auth/tenant.decorator.js';
+import type { TenantId } from '../tenants/tenant-id.js';
+import { USER_CONTEXT } from './user-resource.js';
+import { UsersService, type WrittenUser } from './users.service.js';
+
+interface ProjectionQuery {
+  attributes?: string;
+  excludedAttributes?: string;
+}
+
+@ScimController('Users')
+@UseGuards(ScimAuthGuard)
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get(':id')
+  @RequireScopes('scim.read')
+  async get(
+    @Tenant() tenant: TenantId,
+    @Param('id') id: string,
+    @Query() query: ProjectionQuery,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ScimObject | undefined> {
+    const user = await this.users.get(tenant, id);
+    setResourceHeaders(reply, user.version);
+    if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, user.version)) {
+      void reply.status(304);
+      return undefined;
+    }
+    return project(user, query);
+  }
+
+  @Post()
+  @RequireScopes('scim.write')
+  async create(
+    @Tenant() tenant: TenantId,
+    @Body() body: unknown,
+    @Query() query: ProjectionQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ScimObject> {
+    const user = await this.users.create(tenant, body);
+    setResourceHeaders(reply, user.version, locationOf(user));
+    return project(user, query);
+  }
+
+  @Put(':id')
+  @RequireScopes('scim.write')
+  async replace(
+    @Tenant() tenant: TenantId,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() query: ProjectionQuery,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ScimObject> {
+    const user = await this.users.replace(tenant, id, body, ifMatch);
+    setResourceHeaders(reply, user.version);
+    return project(user, query);
+  }
+
+  @Patch(':id')
+  @RequireScopes('scim.write')
+  async patch(
+    @Tenant() tenant: TenantId,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() query: ProjectionQuery,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ScimObject> {
+    const user = await this.users.patch(tenant, id, readPatchRequest(body), ifMatch);
+    setResourceHeaders(reply, user.version);
+    return project(user, query);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScopes('scim.write')
+  async delete(@Tenant() tenant: TenantId, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+    await this.users.delete(tenant, id, ifMatch);
+  }
+}
+
+function project(user: WrittenUser, query: ProjectionQuery): ScimObject {
+  return projectResource(
+    user.resource,
+    {
+      attributes: parseAttributeList(query.attributes, USER_CONTEXT),
+      excludedAttributes: parseAttributeList(query.excludedAttributes, USER_CONTEXT),
+    },
+    USER_CONTEXT,
+  );
+}
+
+function locationOf(user: WrittenUser): string {
+  const meta = user.resource.meta as { location: string };
+  return meta.location;
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, LessThan, Not, type EntityManager, type Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
+import { UniqueRoleHolderEntity } from '../../database/entities/unique-role-holder.entity.js';
+import { UserEntity } from '../../database/entities/user.entity.js';
+import type { IsoTimestamp } from '../../database/timestamps.js';
+import type { TenantId } from '../tenants/tenant-id.js';
+
+/** The columns a write sets; id, tenant and created stay. */
+export type UserChanges = Pick<
+  UserEntity,
+  'userName' | 'userNameKey' | 'externalId' | 'displayName' | 'active' | 'data' | 'passwordHash' | 'lastModified'
+>;
+
+/** Every method takes the tenant first; soft-deleted users are invisible unless a name says otherwise. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(UserEntity, ROSTER_DATA_SOURCE) private readonly rows: Repository<UserEntity>) {}
+
+  findById(tenant: TenantId, id: string): Promise<UserEntity | null> {
+    return this.rows.findOneBy({ tenantId: tenant, id, deletedAt: IsNull() });
+  }
+
+  findByUserNameKeyIncludingDeleted(tenant: TenantId, key: string, manager: EntityManager): Promise<UserEntity | null> {
+    return manager.getRepository(UserEntity).findOneBy({ tenantId: tenant, userNameKey: key });
+  }
+
+  async insert(user: UserEntity, manager: EntityManager): Promise<void> {
+    await manager.getRepository(UserEntity).insert(asColumns(user));
+  }
+
+  /**
+   * Writes only if the row is still at `expectedVersion` (optimistic concurrency): returns
+   * false when another write got there first, so no update is ever silently lost.
+   */
+  async updateIfVersion(tenant: TenantId, id: string, expectedVersion: number, changes: UserChanges, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .getRepository(UserEntity)
+      .update({ tenantId: tenant, id, version: expectedVersion, deletedAt: IsNull() }, asColumns({ ...changes, version: expectedVersion + 1 }));
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Brings a soft-deleted user back with new content; false if someone else restored it first. */
+  async restore(tenant: TenantId, id: string, expectedVersion: number, changes: UserChanges, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .getRepository(UserEntity)
+      .update({ tenantId: tenant, id, version: expectedVersion, deletedAt: Not(IsNull()) }, asColumns({ ...changes, deletedAt: null, version: expectedVersion + 1 }));
+    return (result.affected ?? 0) > 0;
+  }
+
+  async softDelete(tenant: TenantId, id: string, at: IsoTimestamp, manager: EntityManager): Promise<boolean> {
+    const user = await manager.getRepository(UserEntity).findOneBy({ tenantId: tenant, id, deletedAt: IsNull() });
+    if (!user) return false;
+    const result = await manager
+      .getRepository(UserEntity)
+      .update({ tenantId: tenant, id, version: user.version, deletedAt: IsNull() }, { deletedAt: at, lastModified: at, version: user.version + 1 });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Hard-deletes users soft-deleted before the cutoff; returns how many. */
+  async purgeDeletedBefore(tenant: TenantId, cutoff: IsoTimestamp): Promise<number> {
+    const result = await this.rows.delete({ tenantId: tenant, deletedAt: LessThan(cutoff) });
+    return result.affected ?? 0;
+  }
+
+  /** Makes `roleKeys` the unique roles this user holds; a role held by someone else fails the unique key. */
+  async setUniqueRoles(tenant: TenantId, userId: string, roleKeys: readonly string[], manager: EntityManager): Promise<void> {
+    const holders = manager.getRepository(UniqueRoleHolderEntity);
+    await holders.delete({ tenantId: tenant, userId });
+    if (roleKeys.length > 0) {
+      await holders.insert(roleKeys.map((roleKey) => ({ tenantId: tenant, roleKey, userId })));
+    }
+  }
+}
+
+/**
+ * TypeORM's deep-partial type cannot see through `data` (an open JSON object stored as
+ * simple-json), so the column values are handed over with this one cast.
+ */
+function asColumns(values: Partial<UserEntity>): QueryDeepPartialEntity<UserEntity> {
+  return values as QueryDeepPartialEntity<UserEntity>;
+}

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
+import type { RosterOptions } from '../../config/roster-options.js';
+import { UserEntity } from '../../database/entities/user.entity.js';
+import { nowIso } from '../../database/timestamps.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import { isUniqueViolation, isUniqueViolationOn } from '../../database/unique-violation.js';
+import { assertIfMatch } from '../../http/etag.js';
+import { SCIM_PREFIX } from '../../http/roster-paths.js';
+import { caseFold } from '../../scim/case-fold.js';
+import { ScimError } from '../../scim/errors.js';
+import { applyPatch } from '../../scim/patch/apply-patch.js';
+import type { ScimObject } from '../../scim/patch/scim-json.js';
+import { validateResource } from '../../scim/validation/validate-resource.js';
+import { hashSecret } from '../auth/secret-hash.js';
+import { RolesService } from '../roles/roles.service.js';
+import type { TenantId } from '../tenants/tenant-id.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { toUserDocument, withCanonicalRoles, type UserDocument } from './user-document.js';
+import { toScimUser } from './user.mapper.js';
+import { USER_CONTEXT, USER_PATCH_CONTEXT } from './user-resource.js';
+import { UsersRepository, type UserChanges } from './users.repository.js';
+
+/** How often a PATCH without If-Match re-applies itself on a newer version before giving up. */
+const MAX_WRITE_ATTEMPTS = 8;
+
+export interface UserAccess {
+  readonly active: boolean;
+  readonly roles: readonly string[];
+  readonly libraries: readonly string[];
+  readonly groups: readonly string[];
+}
+
+export interface WrittenUser {
+  readonly resource: ScimObject;
+  readonly version: number;
+}
+
+/**
+ * The User rules of RFC 7644 §3.3-§3.6 and DESIGN.md: uniqueness by the database, soft delete
+ * and restore, role catalog and unique roles, write-only passwords, optimistic concurrency.
+ */
+@Injectable()
+export class UsersService {
+  private readonly scimBaseUrl: string;
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly tenants: TenantsService,
+    private readonly roles: RolesService,
+    private readonly transactions: TransactionRunner,
+    @Inject(ROSTER_OPTIONS) options: RosterOptions,
+  ) {
+    this.scimBaseUrl = options.publicUrl + SCIM_PREFIX;
+  }
+
+  async get(tenant: TenantId, id: string): Promise<WrittenUser> {
+    const user = await this.users.findById(tenant, id);
+    if (!user) throw ScimError.notFound('User', id);
+    return this.written(user);
+  }
+
+  /** RFC 7644 §3.3; a soft-deleted user with the same userName comes back with the same id. */
+  async create(tenant: TenantId, body: unknown): Promise<WrittenUser> {
+    const document = await this.prepare(tenant, validateResource(body, USER_CONTEXT));
+    const now = nowIso();
+    const changes = await this.changesFrom(document, null, now);
+    const user = await this.inTransaction(async (manager) => {
+      const existing = await this.users.findByUserNameKeyIncludingDeleted(tenant, document.userNameKey, manager);
+      if (existing && existing.deletedAt === null) throw this.userNameTaken(document.userName);
+      let user: UserEntity;
+      if (existing) {
+        if (!(await this.users.restore(tenant, existing.id, existing.version, changes, manager))) throw this.userNameTaken(document.userName);
+        user = Object.assign(existing, changes, { deletedAt: null, version: existing.version + 1 });
+      } else {
+        user = Object.assign(new UserEntity(), { ...changes, id: randomUUID(), tenantId: tenant, version: 1, createdAt: now, deletedAt: null });
+        await this.users.insert(user, manager);
+      }
+      await this.syncUniqueRoles(tenant, user.id, document, manager);
+      return user;
+    }, document.userName);
+    return this.written(user);
+  }
+
+  /** RFC 7644 §3.5.1: the body replaces the user; an absent password keeps the current one. */
+  async replace(tenant: TenantId, id: string, body: unknown, ifMatch?: string): Promise<WrittenUser> {
+    const validated = validateResource(body, USER_CONTEXT);
+    return this.update(tenant, id, ifMatch, () => validated);
+  }
+
+  /** RFC 7644 §3.5.2: all operations or none, re-applied on the newest version when a write races. */
+  async patch(tenant: TenantId, id: string, operations: readonly unknown[], ifMatch?: string): Promise<WrittenUser> {
+    return this.update(tenant, id, ifMatch, (current) => {
+      const patched = applyPatch(current, operations, USER_PATCH_CONTEXT);
+      return validateResource(patched, USER_CONTEXT);
+    });
+  }
+
+  /** RFC 7644 §3.6 as a soft delete: the user disappears from every read and gives up its unique roles. */
+  async delete(tenant: TenantId, id: string, ifMatch?: string): Promise<void> {
+    const user = await this.users.findById(tenant, id);
+    if (!user) throw ScimError.notFound('User', id);
+    assertIfMatch(ifMatch, user.version);
+    const deleted = await this.transactions.run(async (manager) => {
+      if (!(await this.users.softDelete(tenant, id, nowIso(), manager))) return false;
+      await this.users.setUniqueRoles(tenant, id, [], manager);
+      return true;
+    });
+    if (!deleted) throw ScimError.notFound('User', id);
+  }
+
+  /** What the rest of the platform asks (DESIGN.md admin access); groups and libraries join in their issues. */
+  async access(tenant: TenantId, id: string): Promise<UserAccess> {
+    await this.tenants.require(tenant);
+    const user = await this.users.findById(tenant, id);
+    if (!user) throw ScimError.notFound('User', id);
+    const document = toUserDocument({ ...user.data }, 'any');
+    return { active: user.active, roles: document.roleNames, libraries: [], groups: [] };
+  }
+
+  /** Hard-deletes users soft-deleted more than `olderThanDays` days ago. */
+  async purge(tenant: TenantId, olderThanDays: number): Promise<{ purged: number }> {
+    await this.tenants.require(tenant);
+    const cutoff = new Date(Date.now() - olderThanDays * 86_400_000).toISOString();
+    return { purged: await this.users.purgeDeletedBefore(tenant, cutoff) };
+  }
+
+  private async update(
+    tenant: TenantId,
+    id: string,
+    ifMatch: string | undefined,
+    produce: (current: ScimObject) => ScimObject,
+  ): Promise<WrittenUser> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.users.findById(tenant, id);
+      if (!current) throw ScimError.notFound('User', id);
+      assertIfMatch(ifMatch, current.version);
+      const document = await this.prepare(tenant, produce({ ...current.data, id: current.id, meta: {} }));
+      const changes = await this.changesFrom(document, current, nowIso());
+      const updated = await this.inTransaction(async (manager) => {
+        if (!(await this.users.updateIfVersion(tenant, id, current.version, changes, manager))) return null;
+        await this.syncUniqueRoles(tenant, id, document, manager);
+        return Object.assign(current, changes, { version: current.version + 1 });
+      }, document.userName);
+      if (updated) return this.written(updated);
+      if (ifMatch !== undefined) throw ScimError.preconditionFailed('The user changed while this request was applied.');
+    }
+    throw new ScimError(409, 'The user is being changed by other requests; retry.');
+  }
+
+  /** One transaction; a unique violation becomes the 409 of the index it hit. */
+  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>, userName: string): Promise<T> {
+    try {
+      return await this.transactions.run(work);
+    } catch (error) {
+      if (isUniqueViolationOn(error, 'unique_role_holders')) {
+        throw ScimError.uniqueness('A unique role of this user is already held by another active user.');
+      }
+      if (isUniqueViolation(error)) throw this.userNameTaken(userName);
+      throw error;
+    }
+  }
+
+  private async prepare(tenant: TenantId, validated: ScimObject): Promise<UserDocument> {
+    const settings = (await this.tenants.require(tenant)).settings;
+    const document = toUserDocument(validated, settings.userNameFormat);
+    return withCanonicalRoles(document, await this.roles.canonicalRoleNames(tenant, document.roleNames));
+  }
+
+  private async changesFrom(document: UserDocument, current: UserEntity | null, now: string): Promise<UserChanges> {
+    return {
+      userName: document.userName,
+      userNameKey: document.userNameKey,
+      externalId: document.externalId,
+      displayName: document.displayName,
+      active: document.active,
+      data: document.data,
+      passwordHash: document.password !== undefined ? await hashSecret(document.password) : (current?.passwordHash ?? null),
+      lastModified: now,
+    };
+  }
+
+  /** Unique roles (tenant setting, default owner) are held by one active user; inactive users hold none. */
+  private async syncUniqueRoles(tenant: TenantId, userId: string, document: UserDocument, manager: EntityManager): Promise<void> {
+    const unique = await this.roles.uniqueRoleKeys(tenant);
+    const held = document.active ? [...new Set(document.roleNames.map(caseFold))].filter((key) => unique.has(key)) : [];
+    await this.users.setUniqueRoles(tenant, userId, held, manager);
+  }
+
+  private userNameTaken(userName: string): ScimError {
+    return ScimError.uniqueness(`userName ${JSON.stringify(userName)} is already taken in this tenant.`);
+  }
+
+  private written(user: UserEntity): WrittenUser {
+    return { resource: toScimUser(user, this.scimBaseUrl), version: user.version };
+  }
+}
