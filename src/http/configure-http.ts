@@ -1,15 +1,26 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import { ScimError } from '../scim/errors.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../scim/json-depth.js';
+import { errorDialectOf } from './roster-paths.js';
+
+type Done = (error: Error | null, parsed?: unknown) => void;
 
 /**
  * Registers what the HTTP adapter needs for SCIM: `application/scim+json` bodies parsed like
- * JSON (RFC 7644 §3.1), with the same `__proto__`/`constructor` poisoning protection. Call it
- * once on the app (host apps too) before `listen`/`init`.
+ * JSON (RFC 7644 §3.1) with Fastify's `__proto__`/`constructor` poisoning protection, and on
+ * Roster's paths a nesting limit, checked before anything reads the body. Call it once on the
+ * app (host apps too) before `listen`/`init`.
  */
 export function configureRosterHttp(app: NestFastifyApplication): void {
-  const fastify = app.getHttpAdapter().getInstance();
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  app.useBodyParser('application/scim+json', {}, (request: FastifyRequest, body: Buffer, done) =>
-    parseJson(request, body.toString('utf8'), done),
-  );
+  const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  const parser = (request: FastifyRequest, body: Buffer, done: Done) =>
+    parseJson(request, body.toString('utf8'), (error, parsed) => {
+      if (error) return done(error);
+      if (errorDialectOf(request.url) !== 'other' && exceedsJsonDepth(parsed)) {
+        return done(ScimError.invalidSyntax(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`));
+      }
+      done(null, parsed);
+    });
+  app.useBodyParser(['application/scim+json', 'application/json'], {}, parser);
 }

@@ -51,6 +51,11 @@ describe.each(databaseKinds())('SCIM error answers on %s', (kind) => {
     expectScimError(response, 400, 'invalidSyntax');
   });
 
+  it('answers JSON nested deeper than 32 levels with 400 invalidSyntax', async () => {
+    const deep = '{"a":'.repeat(40) + '1' + '}'.repeat(40);
+    expectScimError(await roster.http.post('/scim/v2/Me', { rawBody: deep, headers: { 'content-type': 'application/json' } }), 400, 'invalidSyntax');
+  });
+
   it('answers an oversized body with 413', async () => {
     const response = await roster.http.post('/scim/v2/Me', { body: { padding: 'x'.repeat(BODY_LIMIT * 2) } });
     expectScimError(response, 413);
