@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { RoleEntity } from '../../database/entities/role.entity.js';
 import type { TenantId } from '../tenants/tenant-id.js';
@@ -19,11 +19,6 @@ export class RolesRepository {
 
   findById(tenant: TenantId, id: string): Promise<RoleEntity | null> {
     return this.rows.findOneBy({ tenantId: tenant, id });
-  }
-
-  findByKeys(tenant: TenantId, keys: readonly string[]): Promise<RoleEntity[]> {
-    if (keys.length === 0) return Promise.resolve([]);
-    return this.rows.findBy({ tenantId: tenant, nameKey: In([...keys]) });
   }
 
   async save(role: RoleEntity): Promise<void> {

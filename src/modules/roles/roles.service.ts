@@ -7,6 +7,7 @@ import { ScimError } from '../../scim/errors.js';
 import type { TenantId } from '../tenants/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { RolesRepository } from './roles.repository.js';
+import { RoleRules } from './role-rules.js';
 import { newRole } from './system-roles.js';
 
 export interface RoleView {
@@ -73,16 +74,10 @@ export class RolesService {
     await this.roles.delete(tenant, id);
   }
 
-  /**
-   * Checks role names against the catalog and returns them in the catalog's spelling;
-   * an unknown role is `400 invalidValue` naming it.
-   */
-  async canonicalRoleNames(tenant: TenantId, names: readonly string[]): Promise<string[]> {
-    const keys = [...new Set(names.map(caseFold))];
-    const found = new Map((await this.roles.findByKeys(tenant, keys)).map((role) => [role.nameKey, role.name]));
-    const unknown = names.find((name) => !found.has(caseFold(name)));
-    if (unknown !== undefined) throw ScimError.invalidValue(`role ${JSON.stringify(unknown)} is not in this tenant's role catalog`);
-    return names.map((name) => found.get(caseFold(name)) ?? name);
+  /** The tenant's catalog and unique roles, for one write. */
+  async rulesFor(tenant: TenantId): Promise<RoleRules> {
+    const [roles, uniqueKeys] = await Promise.all([this.roles.list(tenant), this.uniqueRoleKeys(tenant)]);
+    return new RoleRules(new Map(roles.map((role) => [role.nameKey, role.name])), uniqueKeys);
   }
 
   async uniqueRoleKeys(tenant: TenantId): Promise<Set<string>> {

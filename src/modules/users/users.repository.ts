@@ -23,6 +23,18 @@ export class UsersRepository {
     return this.rows.findOneBy({ tenantId: tenant, id, deletedAt: IsNull() });
   }
 
+  /**
+   * The live user, read inside a write's transaction and locked against other writers until it
+   * ends (PostgreSQL row lock; SQLite's writers already run one at a time).
+   */
+  findForUpdate(tenant: TenantId, id: string, manager: EntityManager): Promise<UserEntity | null> {
+    const isPostgres = manager.connection.options.type === 'postgres';
+    return manager.getRepository(UserEntity).findOne({
+      where: { tenantId: tenant, id, deletedAt: IsNull() },
+      ...(isPostgres ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+  }
+
   findByUserNameKeyIncludingDeleted(tenant: TenantId, key: string, manager: EntityManager): Promise<UserEntity | null> {
     return manager.getRepository(UserEntity).findOneBy({ tenantId: tenant, userNameKey: key });
   }

@@ -9,12 +9,12 @@ import { TransactionRunner } from '../../database/transaction-runner.js';
 import { isUniqueViolation, isUniqueViolationOn } from '../../database/unique-violation.js';
 import { assertIfMatch } from '../../http/etag.js';
 import { SCIM_PREFIX } from '../../http/roster-paths.js';
-import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
 import { applyPatch } from '../../scim/patch/apply-patch.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
 import { hashSecret } from '../auth/secret-hash.js';
+import type { RoleRules } from '../roles/role-rules.js';
 import { RolesService } from '../roles/roles.service.js';
 import type { TenantId } from '../tenants/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
@@ -23,8 +23,11 @@ import { toScimUser } from './user.mapper.js';
 import { USER_CONTEXT, USER_PATCH_CONTEXT } from './user-resource.js';
 import { UsersRepository, type UserChanges } from './users.repository.js';
 
-/** How often a PATCH without If-Match re-applies itself on a newer version before giving up. */
-const MAX_WRITE_ATTEMPTS = 8;
+/** What a write checks against, loaded before its transaction. */
+interface WriteRules {
+  readonly roles: RoleRules;
+  readonly userNameFormat: 'any' | 'email';
+}
 
 export interface UserAccess {
   readonly active: boolean;
@@ -64,7 +67,8 @@ export class UsersService {
 
   /** RFC 7644 §3.3; a soft-deleted user with the same userName comes back with the same id. */
   async create(tenant: TenantId, body: unknown): Promise<WrittenUser> {
-    const document = await this.prepare(tenant, validateResource(body, USER_CONTEXT));
+    const rules = await this.rulesFor(tenant);
+    const document = this.prepare(rules, validateResource(body, USER_CONTEXT));
     const now = nowIso();
     const changes = await this.changesFrom(document, null, now);
     const user = await this.inTransaction(async (manager) => {
@@ -78,7 +82,7 @@ export class UsersService {
         user = Object.assign(new UserEntity(), { ...changes, id: randomUUID(), tenantId: tenant, version: 1, createdAt: now, deletedAt: null });
         await this.users.insert(user, manager);
       }
-      await this.syncUniqueRoles(tenant, user.id, document, manager);
+      await this.syncUniqueRoles(tenant, user.id, document, rules, manager);
       return user;
     }, document.userName);
     return this.written(user);
@@ -127,46 +131,56 @@ export class UsersService {
     return { purged: await this.users.purgeDeletedBefore(tenant, cutoff) };
   }
 
+  /**
+   * Read-modify-write of one user inside one transaction, the row locked for its duration: two
+   * concurrent writes run one after the other, and the version check in the UPDATE guards
+   * against anything that slips past the lock.
+   */
   private async update(
     tenant: TenantId,
     id: string,
     ifMatch: string | undefined,
     produce: (current: ScimObject) => ScimObject,
   ): Promise<WrittenUser> {
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const current = await this.users.findById(tenant, id);
+    const rules = await this.rulesFor(tenant);
+    let userName = '';
+    const updated = await this.inTransaction(async (manager) => {
+      const current = await this.users.findForUpdate(tenant, id, manager);
       if (!current) throw ScimError.notFound('User', id);
       assertIfMatch(ifMatch, current.version);
-      const document = await this.prepare(tenant, produce({ ...current.data, id: current.id, meta: {} }));
+      const document = this.prepare(rules, produce({ ...current.data, id: current.id, meta: {} }));
+      userName = document.userName;
       const changes = await this.changesFrom(document, current, nowIso());
-      const updated = await this.inTransaction(async (manager) => {
-        if (!(await this.users.updateIfVersion(tenant, id, current.version, changes, manager))) return null;
-        await this.syncUniqueRoles(tenant, id, document, manager);
-        return Object.assign(current, changes, { version: current.version + 1 });
-      }, document.userName);
-      if (updated) return this.written(updated);
-      if (ifMatch !== undefined) throw ScimError.preconditionFailed('The user changed while this request was applied.');
-    }
-    throw new ScimError(409, 'The user is being changed by other requests; retry.');
+      if (!(await this.users.updateIfVersion(tenant, id, current.version, changes, manager))) {
+        throw ScimError.preconditionFailed('The user changed while this request was applied; retry.');
+      }
+      await this.syncUniqueRoles(tenant, id, document, rules, manager);
+      return Object.assign(current, changes, { version: current.version + 1 });
+    }, () => userName);
+    return this.written(updated);
   }
 
   /** One transaction; a unique violation becomes the 409 of the index it hit. */
-  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>, userName: string): Promise<T> {
+  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>, userName: string | (() => string)): Promise<T> {
     try {
       return await this.transactions.run(work);
     } catch (error) {
       if (isUniqueViolationOn(error, 'unique_role_holders')) {
         throw ScimError.uniqueness('A unique role of this user is already held by another active user.');
       }
-      if (isUniqueViolation(error)) throw this.userNameTaken(userName);
+      if (isUniqueViolation(error)) throw this.userNameTaken(typeof userName === 'string' ? userName : userName());
       throw error;
     }
   }
 
-  private async prepare(tenant: TenantId, validated: ScimObject): Promise<UserDocument> {
-    const settings = (await this.tenants.require(tenant)).settings;
-    const document = toUserDocument(validated, settings.userNameFormat);
-    return withCanonicalRoles(document, await this.roles.canonicalRoleNames(tenant, document.roleNames));
+  private async rulesFor(tenant: TenantId): Promise<WriteRules> {
+    const [tenantEntity, roles] = await Promise.all([this.tenants.require(tenant), this.roles.rulesFor(tenant)]);
+    return { roles, userNameFormat: tenantEntity.settings.userNameFormat };
+  }
+
+  private prepare(rules: WriteRules, validated: ScimObject): UserDocument {
+    const document = toUserDocument(validated, rules.userNameFormat);
+    return withCanonicalRoles(document, rules.roles.canonicalNames(document.roleNames));
   }
 
   private async changesFrom(document: UserDocument, current: UserEntity | null, now: string): Promise<UserChanges> {
@@ -183,9 +197,14 @@ export class UsersService {
   }
 
   /** Unique roles (tenant setting, default owner) are held by one active user; inactive users hold none. */
-  private async syncUniqueRoles(tenant: TenantId, userId: string, document: UserDocument, manager: EntityManager): Promise<void> {
-    const unique = await this.roles.uniqueRoleKeys(tenant);
-    const held = document.active ? [...new Set(document.roleNames.map(caseFold))].filter((key) => unique.has(key)) : [];
+  private async syncUniqueRoles(
+    tenant: TenantId,
+    userId: string,
+    document: UserDocument,
+    rules: WriteRules,
+    manager: EntityManager,
+  ): Promise<void> {
+    const held = document.active ? rules.roles.uniqueAmong(document.roleNames) : [];
     await this.users.setUniqueRoles(tenant, userId, held, manager);
   }
 
