@@ -3,9 +3,10 @@ import { ApiTokenEntity } from './api-token.entity.js';
 import { RoleEntity } from './role.entity.js';
 import { TenantEntity } from './tenant.entity.js';
 import { UniqueRoleHolderEntity } from './unique-role-holder.entity.js';
+import { UserRoleEntity } from './user-role.entity.js';
 import { UserEntity } from './user.entity.js';
 
-export { ApiConnectionEntity, ApiTokenEntity, RoleEntity, TenantEntity, UniqueRoleHolderEntity, UserEntity };
+export { ApiConnectionEntity, ApiTokenEntity, RoleEntity, TenantEntity, UniqueRoleHolderEntity, UserEntity, UserRoleEntity };
 
 /** Listed by class rather than by glob so that the same list works compiled, under jest and in a host app. */
-export const ENTITIES = [TenantEntity, ApiConnectionEntity, ApiTokenEntity, RoleEntity, UserEntity, UniqueRoleHolderEntity];
+export const ENTITIES = [TenantEntity, ApiConnectionEntity, ApiTokenEntity, RoleEntity, UserEntity, UniqueRoleHolderEntity, UserRoleEntity];

@@ -3,6 +3,13 @@ import type { ScimObject } from '../../scim/patch/scim-json.js';
 import type { IsoTimestamp } from '../timestamps.js';
 
 /**
+ * Longest folded userName key. NFKC can expand a character up to 18-fold, so the key is capped
+ * on its own (and refused past it) rather than trusting the userName's length; 512 characters
+ * stay within PostgreSQL's btree entry limit even at 4 bytes a character.
+ */
+export const USER_NAME_KEY_MAX_LENGTH = 512;
+
+/**
  * A user: the canonical SCIM document (without id, meta and password) in `data`, and beside it
  * the columns that are looked up, indexed and constrained.
  */
@@ -18,7 +25,7 @@ export class UserEntity {
   userName!: string;
 
   /** userName folded in code (Unicode-aware), so that the unique index is case-insensitive on SQLite too. */
-  @Column({ name: 'user_name_key', type: 'varchar', length: 256 })
+  @Column({ name: 'user_name_key', type: 'varchar', length: USER_NAME_KEY_MAX_LENGTH })
   userNameKey!: string;
 
   @Column({ name: 'external_id', type: 'varchar', length: 1024, nullable: true })

@@ -26,7 +26,7 @@ export class UsersAndRoles1764100000000 implements MigrationInterface {
       id varchar(36) PRIMARY KEY,
       tenant_id varchar(36) NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
       user_name varchar(256) NOT NULL,
-      user_name_key varchar(256) NOT NULL,
+      user_name_key varchar(512) NOT NULL,
       external_id varchar(1024),
       display_name varchar(256),
       active boolean NOT NULL,
@@ -52,6 +52,16 @@ export class UsersAndRoles1764100000000 implements MigrationInterface {
     )`);
     await queryRunner.query(`CREATE INDEX ix_unique_role_holders_user ON unique_role_holders (tenant_id, user_id)`);
 
+    // Every role a live user holds directly: lets the catalog refuse to delete a role in use.
+    await queryRunner.query(`CREATE TABLE user_roles (
+      tenant_id varchar(36) NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+      user_id varchar(36) NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      role_key varchar(100) NOT NULL,
+      PRIMARY KEY (tenant_id, user_id, role_key),
+      FOREIGN KEY (tenant_id, role_key) REFERENCES roles (tenant_id, name_key)
+    )`);
+    await queryRunner.query(`CREATE INDEX ix_user_roles_role ON user_roles (tenant_id, role_key)`);
+
     // Tenants created before the catalog existed get its system roles too.
     const tenants: { id: string }[] = await queryRunner.query(`SELECT id FROM tenants`);
     const now = new Date().toISOString();
@@ -76,6 +86,7 @@ export class UsersAndRoles1764100000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE user_roles`);
     await queryRunner.query(`DROP TABLE unique_role_holders`);
     await queryRunner.query(`DROP TABLE users`);
     await queryRunner.query(`DROP TABLE roles`);

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { RoleEntity } from '../../database/entities/role.entity.js';
+import { UserRoleEntity } from '../../database/entities/user-role.entity.js';
 import type { TenantId } from '../tenants/tenant-id.js';
 
 @Injectable()
@@ -23,6 +24,11 @@ export class RolesRepository {
 
   async save(role: RoleEntity): Promise<void> {
     await this.rows.save(role);
+  }
+
+  /** How many live users hold the role directly. */
+  countHolders(tenant: TenantId, roleKey: string): Promise<number> {
+    return this.rows.manager.getRepository(UserRoleEntity).countBy({ tenantId: tenant, roleKey });
   }
 
   async delete(tenant: TenantId, id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RoleEntity } from '../../database/entities/role.entity.js';
 import { nowIso } from '../../database/timestamps.js';
-import { isUniqueViolation } from '../../database/unique-violation.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../database/unique-violation.js';
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
 import type { TenantId } from '../tenants/tenant-id.js';
@@ -71,7 +71,17 @@ export class RolesService {
   async delete(tenant: TenantId, id: string): Promise<void> {
     const role = await this.require(tenant, id);
     if (role.isSystem) throw ScimError.mutability(`system role ${JSON.stringify(role.name)} cannot be deleted`);
-    await this.roles.delete(tenant, id);
+    // Refused rather than cascaded: silently taking a role from users is a change their IdP never made.
+    const holders = await this.roles.countHolders(tenant, role.nameKey);
+    if (holders > 0) {
+      throw new ScimError(409, `role ${JSON.stringify(role.name)} is held by ${holders} user(s); take it from them first`);
+    }
+    try {
+      await this.roles.delete(tenant, id);
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw new ScimError(409, `role ${JSON.stringify(role.name)} was just given to a user`);
+      throw error;
+    }
   }
 
   /** The tenant's catalog and unique roles, for one write. */

@@ -1,3 +1,4 @@
+import { USER_NAME_KEY_MAX_LENGTH } from '../../database/entities/user.entity.js';
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
@@ -28,10 +29,14 @@ export function toUserDocument(validated: ScimObject, userNameFormat: 'any' | 'e
   if (userNameFormat === 'email' && !EMAIL.test(userName)) {
     throw ScimError.invalidValue(`userName ${JSON.stringify(userName)} must be an email address in this tenant.`);
   }
+  const userNameKey = caseFold(userName);
+  if (userNameKey.length > USER_NAME_KEY_MAX_LENGTH) {
+    throw ScimError.invalidValue(`userName is too long once normalised for comparison (over ${USER_NAME_KEY_MAX_LENGTH} characters).`);
+  }
   return {
     data,
     userName,
-    userNameKey: caseFold(userName),
+    userNameKey,
     externalId: typeof data.externalId === 'string' ? data.externalId : null,
     displayName: typeof data.displayName === 'string' ? data.displayName : null,
     // RFC 7643 §4.1.1 leaves an absent `active` to the provider: absent means active here.

@@ -5,7 +5,7 @@ import { ScimController } from '../../http/scim-controller.decorator.js';
 import { setResourceHeaders } from '../../http/scim-write-reply.js';
 import { readPatchRequest } from '../../scim/patch/patch-request.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
-import { parseAttributeList, projectResource } from '../../scim/projection.js';
+import { parseAttributeList, projectResource, type Projection } from '../../scim/projection.js';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ScimAuthGuard } from '../auth/scim-auth.guard.js';
 import { Tenant } from '../auth/tenant.decorator.js';
@@ -32,13 +32,14 @@ export class UsersController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject | undefined> {
+    const projection = readProjection(query);
     const user = await this.users.get(tenant, id);
     setResourceHeaders(reply, user.version);
     if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, user.version)) {
       void reply.status(304);
       return undefined;
     }
-    return project(user, query);
+    return project(user, projection);
   }
 
   @Post()
@@ -49,9 +50,10 @@ export class UsersController {
     @Query() query: ProjectionQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject> {
+    const projection = readProjection(query);
     const user = await this.users.create(tenant, body);
     setResourceHeaders(reply, user.version, locationOf(user));
-    return project(user, query);
+    return project(user, projection);
   }
 
   @Put(':id')
@@ -64,9 +66,10 @@ export class UsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject> {
+    const projection = readProjection(query);
     const user = await this.users.replace(tenant, id, body, ifMatch);
     setResourceHeaders(reply, user.version);
-    return project(user, query);
+    return project(user, projection);
   }
 
   @Patch(':id')
@@ -79,9 +82,10 @@ export class UsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject> {
+    const projection = readProjection(query);
     const user = await this.users.patch(tenant, id, readPatchRequest(body), ifMatch);
     setResourceHeaders(reply, user.version);
-    return project(user, query);
+    return project(user, projection);
   }
 
   @Delete(':id')
@@ -92,15 +96,16 @@ export class UsersController {
   }
 }
 
-function project(user: WrittenUser, query: ProjectionQuery): ScimObject {
-  return projectResource(
-    user.resource,
-    {
-      attributes: parseAttributeList(query.attributes, USER_CONTEXT),
-      excludedAttributes: parseAttributeList(query.excludedAttributes, USER_CONTEXT),
-    },
-    USER_CONTEXT,
-  );
+/** Read before any write, so that a bad attribute list refuses the request instead of hiding a done write. */
+function readProjection(query: ProjectionQuery): Projection {
+  return {
+    attributes: parseAttributeList(query.attributes, USER_CONTEXT),
+    excludedAttributes: parseAttributeList(query.excludedAttributes, USER_CONTEXT),
+  };
+}
+
+function project(user: WrittenUser, projection: Projection): ScimObject {
+  return projectResource(user.resource, projection, USER_CONTEXT);
 }
 
 function locationOf(user: WrittenUser): string {

@@ -4,6 +4,7 @@ import { IsNull, LessThan, Not, type EntityManager, type Repository } from 'type
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { UniqueRoleHolderEntity } from '../../database/entities/unique-role-holder.entity.js';
+import { UserRoleEntity } from '../../database/entities/user-role.entity.js';
 import { UserEntity } from '../../database/entities/user.entity.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
 import type { TenantId } from '../tenants/tenant-id.js';
@@ -77,13 +78,22 @@ export class UsersRepository {
     return result.affected ?? 0;
   }
 
-  /** Makes `roleKeys` the unique roles this user holds; a role held by someone else fails the unique key. */
-  async setUniqueRoles(tenant: TenantId, userId: string, roleKeys: readonly string[], manager: EntityManager): Promise<void> {
+  /**
+   * Records the roles a user holds directly, and which of them are unique roles it holds; a
+   * unique role held by someone else fails that table's primary key.
+   */
+  async setRoles(
+    tenant: TenantId,
+    userId: string,
+    roles: { readonly held: readonly string[]; readonly unique: readonly string[] },
+    manager: EntityManager,
+  ): Promise<void> {
+    const direct = manager.getRepository(UserRoleEntity);
     const holders = manager.getRepository(UniqueRoleHolderEntity);
+    await direct.delete({ tenantId: tenant, userId });
     await holders.delete({ tenantId: tenant, userId });
-    if (roleKeys.length > 0) {
-      await holders.insert(roleKeys.map((roleKey) => ({ tenantId: tenant, roleKey, userId })));
-    }
+    if (roles.held.length > 0) await direct.insert(roles.held.map((roleKey) => ({ tenantId: tenant, userId, roleKey })));
+    if (roles.unique.length > 0) await holders.insert(roles.unique.map((roleKey) => ({ tenantId: tenant, roleKey, userId })));
   }
 }
 

@@ -6,9 +6,10 @@ import type { RosterOptions } from '../../config/roster-options.js';
 import { UserEntity } from '../../database/entities/user.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import { isUniqueViolation, isUniqueViolationOn } from '../../database/unique-violation.js';
+import { isForeignKeyViolation, isUniqueViolation, isUniqueViolationOn } from '../../database/unique-violation.js';
 import { assertIfMatch } from '../../http/etag.js';
 import { SCIM_PREFIX } from '../../http/roster-paths.js';
+import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
 import { applyPatch } from '../../scim/patch/apply-patch.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
@@ -82,7 +83,7 @@ export class UsersService {
         user = Object.assign(new UserEntity(), { ...changes, id: randomUUID(), tenantId: tenant, version: 1, createdAt: now, deletedAt: null });
         await this.users.insert(user, manager);
       }
-      await this.syncUniqueRoles(tenant, user.id, document, rules, manager);
+      await this.syncRoles(tenant, user.id, document, rules, manager);
       return user;
     }, document.userName);
     return this.written(user);
@@ -109,7 +110,7 @@ export class UsersService {
     assertIfMatch(ifMatch, user.version);
     const deleted = await this.transactions.run(async (manager) => {
       if (!(await this.users.softDelete(tenant, id, nowIso(), manager))) return false;
-      await this.users.setUniqueRoles(tenant, id, [], manager);
+      await this.users.setRoles(tenant, id, { held: [], unique: [] }, manager);
       return true;
     });
     if (!deleted) throw ScimError.notFound('User', id);
@@ -154,7 +155,7 @@ export class UsersService {
       if (!(await this.users.updateIfVersion(tenant, id, current.version, changes, manager))) {
         throw ScimError.preconditionFailed('The user changed while this request was applied; retry.');
       }
-      await this.syncUniqueRoles(tenant, id, document, rules, manager);
+      await this.syncRoles(tenant, id, document, rules, manager);
       return Object.assign(current, changes, { version: current.version + 1 });
     }, () => userName);
     return this.written(updated);
@@ -169,6 +170,8 @@ export class UsersService {
         throw ScimError.uniqueness('A unique role of this user is already held by another active user.');
       }
       if (isUniqueViolation(error)) throw this.userNameTaken(typeof userName === 'string' ? userName : userName());
+      // The only foreign key a user write can miss is a role deleted from the catalog meanwhile.
+      if (isForeignKeyViolation(error)) throw ScimError.invalidValue("A role of this user was just removed from the tenant's role catalog.");
       throw error;
     }
   }
@@ -197,15 +200,16 @@ export class UsersService {
   }
 
   /** Unique roles (tenant setting, default owner) are held by one active user; inactive users hold none. */
-  private async syncUniqueRoles(
+  private async syncRoles(
     tenant: TenantId,
     userId: string,
     document: UserDocument,
     rules: WriteRules,
     manager: EntityManager,
   ): Promise<void> {
-    const held = document.active ? rules.roles.uniqueAmong(document.roleNames) : [];
-    await this.users.setUniqueRoles(tenant, userId, held, manager);
+    const held = [...new Set(document.roleNames.map(caseFold))];
+    const unique = document.active ? rules.roles.uniqueAmong(document.roleNames) : [];
+    await this.users.setRoles(tenant, userId, { held, unique }, manager);
   }
 
   private userNameTaken(userName: string): ScimError {
