@@ -1,0 +1,66 @@
+import { Command, InvalidArgumentError } from 'commander';
+
+export type BenchDatabaseKind = 'sqlite' | 'postgres';
+
+export interface BenchOptions {
+  readonly sizes: readonly number[];
+  readonly db: BenchDatabaseKind;
+  readonly scenario: string | undefined;
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly connections: number;
+  readonly jsonFile: string | undefined;
+}
+
+/** Issue 5: the default run compares a small and a large tenant. */
+export const DEFAULT_SIZES = [1000, 100_000] as const;
+
+function positiveInteger(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return value;
+}
+
+function positiveNumber(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('must be a number > 0');
+  return value;
+}
+
+function databaseKind(raw: string): BenchDatabaseKind {
+  if (raw !== 'sqlite' && raw !== 'postgres') throw new InvalidArgumentError('must be sqlite or postgres');
+  return raw;
+}
+
+interface RawOptions {
+  users?: number;
+  db: BenchDatabaseKind;
+  scenario?: string;
+  duration: number;
+  warmup: number;
+  connections: number;
+  json?: string;
+}
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const command = new Command('bench')
+    .description('Roster throughput, latency, tenant-size scaling and memory, beside a bare Nest + Fastify baseline')
+    .option('--users <n>', `tenant size (default: ${DEFAULT_SIZES.join(' and ')})`, positiveInteger)
+    .option('--db <kind>', 'sqlite or postgres (a fresh database on 127.0.0.1:5432, dropped afterwards)', databaseKind, 'sqlite')
+    .option('--scenario <name>', 'run only this scenario (the baseline always runs)')
+    .option('--duration <s>', 'measured seconds per scenario', positiveNumber, 5)
+    .option('--warmup <s>', 'unmeasured seconds before each scenario', positiveNumber, 1)
+    .option('--connections <n>', 'concurrent connections', positiveInteger, 10)
+    .option('--json <file>', 'also write the figures as JSON')
+    .parse(argv, { from: 'user' });
+  const raw = command.opts<RawOptions>();
+  return {
+    sizes: raw.users === undefined ? DEFAULT_SIZES : [raw.users],
+    db: raw.db,
+    scenario: raw.scenario,
+    durationSeconds: raw.duration,
+    warmupSeconds: raw.warmup,
+    connections: raw.connections,
+    jsonFile: raw.json,
+  };
+}

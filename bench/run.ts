@@ -1,0 +1,41 @@
+import { availableParallelism } from 'node:os';
+import { parseBenchOptions } from './cli-options.js';
+import { createBenchDatabase } from './database.js';
+import { formatSize, formatVerdicts, writeJsonReport } from './report.js';
+import { SCENARIOS, type BuiltScenario, type PendingScenario } from './scenarios.js';
+import { runSize, type SizeFigures } from './size-run.js';
+import { judge } from './verdicts.js';
+
+const options = parseBenchOptions(process.argv.slice(2));
+const chosen = SCENARIOS.filter((scenario) => options.scenario === undefined || scenario.name === options.scenario);
+if (chosen.length === 0) {
+  process.stderr.write(`bench: unknown scenario "${options.scenario}"; one of: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
+  process.exit(2);
+}
+const built = chosen.filter((scenario): scenario is BuiltScenario => scenario.built);
+const pending = chosen.filter((scenario): scenario is PendingScenario => !scenario.built);
+
+process.stdout.write(
+  `Roster bench: ${options.db}, sizes ${options.sizes.join(', ')}, ${options.connections} connections, ` +
+    `${options.warmupSeconds} s warm-up + ${options.durationSeconds} s per scenario, ${availableParallelism()} CPUs, node ${process.version}\n` +
+    'Load generator, service and baseline share this machine; ratios to the baseline are the figures to compare.\n\n',
+);
+
+const sizes: SizeFigures[] = [];
+for (const size of options.sizes) {
+  const database = await createBenchDatabase(options.db, size);
+  try {
+    const figures = await runSize(size, database, built, pending, options);
+    sizes.push(figures);
+    process.stdout.write(`${formatSize(figures)}\n\n`);
+  } finally {
+    await database.drop();
+  }
+}
+
+const verdicts = judge(sizes, built);
+process.stdout.write(`Goals (issue 5)\n${formatVerdicts(verdicts)}\n`);
+if (options.jsonFile) {
+  await writeJsonReport(options.jsonFile, options, sizes, verdicts);
+  process.stdout.write(`\nJSON written to ${options.jsonFile}\n`);
+}

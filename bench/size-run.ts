@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { BenchOptions } from './cli-options.js';
+import type { BenchDatabase } from './database.js';
+import { runLoad, type LoadFigures, type LoadSpec } from './load.js';
+import { startServer, type ChildServer } from './processes.js';
+import { provisionCredentials, sampleUserBody } from './provision.js';
+import type { BuiltScenario, PendingScenario, ScenarioContext } from './scenarios.js';
+import { seedTenant } from './seed.js';
+
+export interface RunFigures extends LoadFigures {
+  readonly name: string;
+  readonly title: string;
+  readonly ratioToBaseline: number;
+  readonly rssPeakMb: number;
+  readonly rssAfterMb: number;
+  /** Longest event-loop delay inside the measured process (perf_hooks, via the stall probe). */
+  readonly loopMaxMs: number;
+}
+
+export interface SizeFigures {
+  readonly users: number;
+  readonly migrateSeconds: number;
+  readonly seedSeconds: number;
+  readonly serviceStartupMs: number;
+  readonly baselineStartupMs: number;
+  readonly serviceRssReadyMb: number;
+  readonly serviceRssEndMb: number;
+  readonly bodyBytes: number;
+  readonly baseline: RunFigures;
+  readonly scenarios: readonly RunFigures[];
+  readonly pending: readonly PendingScenario[];
+}
+
+const SERVICE_SCRIPT = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const BASELINE_SCRIPT = fileURLToPath(new URL('./baseline/baseline-app.js', import.meta.url));
+const RSS_SAMPLE_MS = 250;
+
+/** One tenant size end to end: seed, start the service, baseline, then each scenario. */
+export async function runSize(
+  size: number,
+  database: BenchDatabase,
+  built: readonly BuiltScenario[],
+  pending: readonly PendingScenario[],
+  options: BenchOptions,
+): Promise<SizeFigures> {
+  const seeded = await seedTenant(database.options, size);
+  const adminToken = randomBytes(24).toString('hex');
+  const service = await startServer('service', SERVICE_SCRIPT, {
+    DATABASE_URL: database.url,
+    ADMIN_TOKEN: adminToken,
+    LOG_LEVEL: 'warn',
+    // Rate limits are per tenant; the bench measures the service, not its limiter.
+    RATE_LIMIT_READ_PER_SEC: '1000000',
+    RATE_LIMIT_WRITE_PER_SEC: '1000000',
+  });
+  try {
+    const serviceRssReadyMb = service.rssMb();
+    const credentials = await provisionCredentials(service.baseUrl, adminToken, seeded.tenantId);
+    const body = await sampleUserBody(service.baseUrl, credentials.bearer, seeded.users[0].id);
+    const context: ScenarioContext = { users: seeded.users, ...credentials, runTag: `${size}-${Date.now()}` };
+
+    const baselineServer = await startServer('baseline', BASELINE_SCRIPT, { BASELINE_BODY: body });
+    let baseline: RunFigures;
+    try {
+      const spec: LoadSpec = { method: 'GET', path: `/scim/v2/Users/${seeded.users[0].id}`, headers: {} };
+      baseline = await measure(baselineServer, 'baseline', 'Nest + Fastify constant body', spec, options, Number.NaN);
+    } finally {
+      await baselineServer.stop();
+    }
+
+    const scenarios: RunFigures[] = [];
+    for (const scenario of built) {
+      scenarios.push(await measure(service, scenario.name, scenario.title, scenario.load(context), options, baseline.okPerSecond));
+    }
+    return {
+      users: size,
+      migrateSeconds: seeded.migrateSeconds,
+      seedSeconds: seeded.insertSeconds,
+      serviceStartupMs: service.startupMs,
+      baselineStartupMs: baselineServer.startupMs,
+      serviceRssReadyMb,
+      serviceRssEndMb: service.rssMb(),
+      bodyBytes: Buffer.byteLength(body),
+      baseline: { ...baseline, ratioToBaseline: 1 },
+      scenarios,
+      pending,
+    };
+  } finally {
+    await service.stop();
+  }
+}
+
+async function measure(
+  server: ChildServer,
+  name: string,
+  title: string,
+  spec: LoadSpec,
+  options: BenchOptions,
+  baselineOkPerSecond: number,
+): Promise<RunFigures> {
+  let rssPeakMb = server.rssMb();
+  const sampler = setInterval(() => {
+    rssPeakMb = Math.max(rssPeakMb, server.rssMb());
+  }, RSS_SAMPLE_MS);
+  try {
+    // Stalls are counted in the measured window only: the warm-up is where the JIT compiles.
+    const figures = await runLoad(server.baseUrl, spec, options, () => server.resetStalls());
+    const stalls = await server.readStalls();
+    return {
+      name,
+      title,
+      ...figures,
+      ratioToBaseline: figures.okPerSecond / baselineOkPerSecond,
+      rssPeakMb,
+      rssAfterMb: server.rssMb(),
+      loopMaxMs: stalls.maxMs,
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}

@@ -1,0 +1,73 @@
+import type { BuiltScenario } from './scenarios.js';
+import type { SizeFigures } from './size-run.js';
+
+export interface Verdict {
+  readonly goal: string;
+  readonly passed: boolean;
+  readonly detail: string;
+}
+
+/** Issue 5's goals, as ratios within this one run. */
+export const GOALS = {
+  getUserShareOfBaseline: 0.4,
+  maxLoopStallMs: 50,
+  maxRssGrowthMb: 50,
+  maxStartupVsBaseline: 2,
+} as const;
+
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+export function judge(sizes: readonly SizeFigures[], scenarios: readonly BuiltScenario[]): Verdict[] {
+  const verdicts: Verdict[] = [];
+  for (const size of sizes) {
+    const at = `N=${size.users}`;
+    const getUser = size.scenarios.find((run) => run.name === 'get-user');
+    if (getUser) {
+      verdicts.push({
+        goal: `GET /Users/{id} ≥ ${GOALS.getUserShareOfBaseline} × baseline throughput (${at})`,
+        passed: getUser.ratioToBaseline >= GOALS.getUserShareOfBaseline,
+        detail: `${fixed(getUser.ratioToBaseline)} (${fixed(getUser.okPerSecond, 0)} vs ${fixed(size.baseline.okPerSecond, 0)} req/s)`,
+      });
+    }
+    if (size.scenarios.length > 0) {
+      const worst = size.scenarios.reduce((a, b) => (b.loopMaxMs > a.loopMaxMs ? b : a));
+      verdicts.push({
+        goal: `no event-loop stall over ${GOALS.maxLoopStallMs} ms in the service (${at})`,
+        passed: worst.loopMaxMs <= GOALS.maxLoopStallMs,
+        detail: `max ${fixed(worst.loopMaxMs, 1)} ms during ${worst.name}`,
+      });
+      const failing = size.scenarios.filter((run) => run.errors > 0);
+      verdicts.push({
+        goal: `no non-2xx answers or socket errors (${at})`,
+        passed: failing.length === 0,
+        detail: failing.length === 0 ? '0 errors' : failing.map((run) => `${run.name}: ${run.errors} ${JSON.stringify(run.statusCounts)}`).join('; '),
+      });
+    }
+    verdicts.push({
+      goal: `start-up ≤ ${GOALS.maxStartupVsBaseline} × baseline start-up (${at})`,
+      passed: size.serviceStartupMs <= GOALS.maxStartupVsBaseline * size.baselineStartupMs,
+      detail: `${fixed(size.serviceStartupMs, 0)} ms vs ${fixed(size.baselineStartupMs, 0)} ms (${fixed(size.serviceStartupMs / size.baselineStartupMs)}×)`,
+    });
+  }
+  if (sizes.length < 2) return verdicts;
+  const small = sizes[0];
+  const large = sizes[sizes.length - 1];
+  const between = `N=${small.users} → N=${large.users}`;
+  for (const scenario of scenarios.filter((candidate) => candidate.sizeSensitive)) {
+    const before = small.scenarios.find((run) => run.name === scenario.name);
+    const after = large.scenarios.find((run) => run.name === scenario.name);
+    if (!before || !after) continue;
+    verdicts.push({
+      goal: `${scenario.name}: p50 ≤ ${scenario.latencyFactor} × (${between})`,
+      passed: after.p50Ms <= scenario.latencyFactor * before.p50Ms,
+      detail: `${fixed(before.p50Ms)} → ${fixed(after.p50Ms)} ms (${fixed(after.p50Ms / before.p50Ms)}×)`,
+    });
+  }
+  const growth = large.serviceRssEndMb - small.serviceRssEndMb;
+  verdicts.push({
+    goal: `service RSS growth < ${GOALS.maxRssGrowthMb} MB (${between}, after all scenarios)`,
+    passed: growth < GOALS.maxRssGrowthMb,
+    detail: `${fixed(small.serviceRssEndMb, 0)} → ${fixed(large.serviceRssEndMb, 0)} MB (${growth >= 0 ? '+' : ''}${fixed(growth, 0)} MB)`,
+  });
+  return verdicts;
+}
