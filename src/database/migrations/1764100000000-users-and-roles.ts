@@ -37,11 +37,12 @@ export class UsersAndRoles1764100000000 implements MigrationInterface {
       last_modified varchar(24) NOT NULL,
       deleted_at varchar(24)
     )`);
-    // Soft-deleted users keep their key: a POST of the same userName restores the row.
+    // Soft-deleted users keep their key: a POST of the same userName restores the row. No index on
+    // deleted_at: without statistics PostgreSQL preferred it to the primary key for look-ups by id
+    // (a scan of the whole tenant); purge, the one query by deleted_at, is a rare admin job.
     await queryRunner.query(`CREATE UNIQUE INDEX ux_users_user_name ON users (tenant_id, user_name_key)`);
     await queryRunner.query(`CREATE INDEX ix_users_external_id ON users (tenant_id, external_id)`);
     await queryRunner.query(`CREATE INDEX ix_users_last_modified ON users (tenant_id, last_modified, id)`);
-    await queryRunner.query(`CREATE INDEX ix_users_deleted ON users (tenant_id, deleted_at)`);
 
     // One row per unique role held by an active user; its primary key makes a second holder fail.
     await queryRunner.query(`CREATE TABLE unique_role_holders (
