@@ -4,7 +4,8 @@ import { nowIso } from '../../database/timestamps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/unique-violation.js';
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantEntity } from '../../database/entities/tenant.entity.js';
+import { asTenantId, type TenantId } from '../tenants/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { RolesRepository } from './roles.repository.js';
 import { RoleRules } from './role-rules.js';
@@ -85,14 +86,13 @@ export class RolesService {
   }
 
   /** The tenant's catalog and unique roles, for one write. */
-  async rulesFor(tenant: TenantId): Promise<RoleRules> {
-    const [roles, uniqueKeys] = await Promise.all([this.roles.list(tenant), this.uniqueRoleKeys(tenant)]);
-    return new RoleRules(new Map(roles.map((role) => [role.nameKey, role.name])), uniqueKeys);
+  async rulesFor(tenant: TenantEntity): Promise<RoleRules> {
+    const roles = await this.roles.list(asTenantId(tenant.id));
+    return new RoleRules(new Map(roles.map((role) => [role.nameKey, role.name])), uniqueKeysOf(tenant));
   }
 
   async uniqueRoleKeys(tenant: TenantId): Promise<Set<string>> {
-    const entity = await this.tenants.require(tenant);
-    return new Set(entity.settings.uniqueRoles.map(caseFold));
+    return uniqueKeysOf(await this.tenants.require(tenant));
   }
 
   private async setUnique(tenant: TenantId, key: string, unique: boolean): Promise<void> {
@@ -107,6 +107,10 @@ export class RolesService {
     if (!role) throw ScimError.notFound('Role', id);
     return role;
   }
+}
+
+function uniqueKeysOf(tenant: TenantEntity): Set<string> {
+  return new Set(tenant.settings.uniqueRoles.map(caseFold));
 }
 
 function toRoleView(role: RoleEntity, uniqueKeys: ReadonlySet<string>): RoleView {

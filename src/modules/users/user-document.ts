@@ -42,11 +42,13 @@ export function toUserDocument(validated: ScimObject, userNameFormat: 'any' | 'e
     // RFC 7643 §4.1.1 leaves an absent `active` to the provider: absent means active here.
     active: data.active !== false,
     password: typeof password === 'string' ? password : undefined,
-    roleNames: roleValues(data.roles),
+    roleNames: roleNamesOf(data),
   };
 }
 
-function roleValues(roles: unknown): string[] {
+/** The `value` of each entry of a User document's `roles`. */
+export function roleNamesOf(data: ScimObject): string[] {
+  const roles = data.roles;
   if (!Array.isArray(roles)) return [];
   return roles.flatMap((role) => {
     const value = typeof role === 'object' && role !== null ? (role as ScimObject).value : undefined;

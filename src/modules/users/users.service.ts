@@ -19,7 +19,7 @@ import type { RoleRules } from '../roles/role-rules.js';
 import { RolesService } from '../roles/roles.service.js';
 import type { TenantId } from '../tenants/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { toUserDocument, withCanonicalRoles, type UserDocument } from './user-document.js';
+import { roleNamesOf, toUserDocument, withCanonicalRoles, type UserDocument } from './user-document.js';
 import { toScimUser } from './user.mapper.js';
 import { USER_CONTEXT, USER_PATCH_CONTEXT } from './user-resource.js';
 import { UsersRepository, type UserChanges } from './users.repository.js';
@@ -83,7 +83,7 @@ export class UsersService {
         user = Object.assign(new UserEntity(), { ...changes, id: randomUUID(), tenantId: tenant, version: 1, createdAt: now, deletedAt: null });
         await this.users.insert(user, manager);
       }
-      await this.syncRoles(tenant, user.id, document, rules, manager);
+      await this.users.setRoles(tenant, user.id, roleHoldings(document.roleNames, document.active, rules), manager);
       return user;
     }, document.userName);
     return this.written(user);
@@ -121,8 +121,7 @@ export class UsersService {
     await this.tenants.require(tenant);
     const user = await this.users.findById(tenant, id);
     if (!user) throw ScimError.notFound('User', id);
-    const document = toUserDocument({ ...user.data }, 'any');
-    return { active: user.active, roles: document.roleNames, libraries: [], groups: [] };
+    return { active: user.active, roles: roleNamesOf(user.data), libraries: [], groups: [] };
   }
 
   /** Hard-deletes users soft-deleted more than `olderThanDays` days ago. */
@@ -155,7 +154,9 @@ export class UsersService {
       if (!(await this.users.updateIfVersion(tenant, id, current.version, changes, manager))) {
         throw ScimError.preconditionFailed('The user changed while this request was applied; retry.');
       }
-      await this.syncRoles(tenant, id, document, rules, manager);
+      const before = roleHoldings(roleNamesOf(current.data), current.active, rules);
+      const after = roleHoldings(document.roleNames, document.active, rules);
+      if (!sameHoldings(before, after)) await this.users.setRoles(tenant, id, after, manager);
       return Object.assign(current, changes, { version: current.version + 1 });
     }, () => userName);
     return this.written(updated);
@@ -177,8 +178,8 @@ export class UsersService {
   }
 
   private async rulesFor(tenant: TenantId): Promise<WriteRules> {
-    const [tenantEntity, roles] = await Promise.all([this.tenants.require(tenant), this.roles.rulesFor(tenant)]);
-    return { roles, userNameFormat: tenantEntity.settings.userNameFormat };
+    const tenantEntity = await this.tenants.require(tenant);
+    return { roles: await this.roles.rulesFor(tenantEntity), userNameFormat: tenantEntity.settings.userNameFormat };
   }
 
   private prepare(rules: WriteRules, validated: ScimObject): UserDocument {
@@ -199,19 +200,6 @@ export class UsersService {
     };
   }
 
-  /** Unique roles (tenant setting, default owner) are held by one active user; inactive users hold none. */
-  private async syncRoles(
-    tenant: TenantId,
-    userId: string,
-    document: UserDocument,
-    rules: WriteRules,
-    manager: EntityManager,
-  ): Promise<void> {
-    const held = [...new Set(document.roleNames.map(caseFold))];
-    const unique = document.active ? rules.roles.uniqueAmong(document.roleNames) : [];
-    await this.users.setRoles(tenant, userId, { held, unique }, manager);
-  }
-
   private userNameTaken(userName: string): ScimError {
     return ScimError.uniqueness(`userName ${JSON.stringify(userName)} is already taken in this tenant.`);
   }
@@ -219,4 +207,21 @@ export class UsersService {
   private written(user: UserEntity): WrittenUser {
     return { resource: toScimUser(user, this.scimBaseUrl), version: user.version };
   }
+}
+
+interface RoleHoldings {
+  readonly held: readonly string[];
+  readonly unique: readonly string[];
+}
+
+/** The roles a user holds directly, and the unique ones among them: inactive users hold no unique role. */
+function roleHoldings(roleNames: readonly string[], active: boolean, rules: WriteRules): RoleHoldings {
+  return {
+    held: [...new Set(roleNames.map(caseFold))].sort(),
+    unique: active ? rules.roles.uniqueAmong(roleNames).sort() : [],
+  };
+}
+
+function sameHoldings(a: RoleHoldings, b: RoleHoldings): boolean {
+  return a.held.join('\n') === b.held.join('\n') && a.unique.join('\n') === b.unique.join('\n');
 }
