@@ -100,6 +100,11 @@ describe.each(databaseKinds())('Users: create, read, replace, delete on %s', (ki
     expect(notModified.text).toBe('');
     const modified = await roster.http.get(`/scim/v2/Users/${created.id}`, { token, headers: { 'if-none-match': 'W/"1"' } });
     expect(modified.status).toBe(200);
+    const staleDelete = await roster.http.delete(`/scim/v2/Users/${created.id}`, { token, headers: { 'if-match': 'W/"1"' } });
+    expect(staleDelete.status).toBe(412);
+    expect((await roster.http.get(`/scim/v2/Users/${created.id}`, { token })).status).toBe(200);
+    const currentDelete = await roster.http.delete(`/scim/v2/Users/${created.id}`, { token, headers: { 'if-match': 'W/"2"' } });
+    expect(currentDelete.status).toBe(204);
   });
 
   it('soft-deletes: 204, then 404 for every verb, and a POST of the same userName restores the same id', async () => {

@@ -63,12 +63,10 @@ export class UsersRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async softDelete(tenant: TenantId, id: string, at: IsoTimestamp, manager: EntityManager): Promise<boolean> {
-    const user = await manager.getRepository(UserEntity).findOneBy({ tenantId: tenant, id, deletedAt: IsNull() });
-    if (!user) return false;
+  async softDelete(tenant: TenantId, id: string, expectedVersion: number, at: IsoTimestamp, manager: EntityManager): Promise<boolean> {
     const result = await manager
       .getRepository(UserEntity)
-      .update({ tenantId: tenant, id, version: user.version, deletedAt: IsNull() }, { deletedAt: at, lastModified: at, version: user.version + 1 });
+      .update({ tenantId: tenant, id, version: expectedVersion, deletedAt: IsNull() }, { deletedAt: at, lastModified: at, version: expectedVersion + 1 });
     return (result.affected ?? 0) > 0;
   }
 

@@ -95,7 +95,7 @@ export class UsersService {
     return this.update(tenant, id, ifMatch, () => validated);
   }
 
-  /** RFC 7644 §3.5.2: all operations or none, re-applied on the newest version when a write races. */
+  /** RFC 7644 §3.5.2: all operations or none, applied to the user as it is under the write's row lock. */
   async patch(tenant: TenantId, id: string, operations: readonly unknown[], ifMatch?: string): Promise<WrittenUser> {
     return this.update(tenant, id, ifMatch, (current) => {
       const patched = applyPatch(current, operations, USER_PATCH_CONTEXT);
@@ -105,15 +105,13 @@ export class UsersService {
 
   /** RFC 7644 §3.6 as a soft delete: the user disappears from every read and gives up its unique roles. */
   async delete(tenant: TenantId, id: string, ifMatch?: string): Promise<void> {
-    const user = await this.users.findById(tenant, id);
-    if (!user) throw ScimError.notFound('User', id);
-    assertIfMatch(ifMatch, user.version);
-    const deleted = await this.transactions.run(async (manager) => {
-      if (!(await this.users.softDelete(tenant, id, nowIso(), manager))) return false;
+    await this.transactions.run(async (manager) => {
+      const user = await this.users.findForUpdate(tenant, id, manager);
+      if (!user) throw ScimError.notFound('User', id);
+      assertIfMatch(ifMatch, user.version);
+      if (!(await this.users.softDelete(tenant, id, user.version, nowIso(), manager))) throw ScimError.notFound('User', id);
       await this.users.setRoles(tenant, id, { held: [], unique: [] }, manager);
-      return true;
     });
-    if (!deleted) throw ScimError.notFound('User', id);
   }
 
   /** What the rest of the platform asks (DESIGN.md admin access); groups and libraries join in their issues. */
