@@ -25,6 +25,8 @@ import { HealthController } from './modules/health/health.controller.js';
 import { MeController } from './modules/me/me.controller.js';
 import { FailedAttemptsLimiter } from './modules/oauth/failed-attempts.limiter.js';
 import { OAuthController } from './modules/oauth/oauth.controller.js';
+import { rateLimitStorageProvider } from './modules/rate-limit/rate-limit-storage.provider.js';
+import { TenantRateLimits } from './modules/rate-limit/tenant-rate-limits.js';
 import { TokenEndpointService } from './modules/oauth/token-endpoint.service.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -90,6 +92,8 @@ export class RosterModule {
         TransactionRunner,
         TenantsRepository,
         TenantsService,
+        TenantRateLimits,
+        rateLimitStorageProvider,
         RolesRepository,
         RolesService,
         UsersRepository,

@@ -28,6 +28,8 @@ export interface RosterOptions {
   readonly trustProxy: TrustProxy;
   readonly trustProxyHeader: ForwardingHeader;
   readonly rateLimits: { readonly readPerSecond: number; readonly writePerSecond: number };
+  /** How long a replica reuses a tenant's rate-limit overrides before reading them again; no env var. */
+  readonly tenantSettingsCacheMs: number;
   readonly accessTokenTtlSeconds: number;
   /** Failed `/oauth/token` requests one client IP may make per minute before it gets 429. */
   readonly tokenFailuresPerMinute: number;
@@ -40,6 +42,7 @@ export const DEFAULT_OPTIONS: Omit<RosterOptions, 'database' | 'publicUrl'> = {
   trustProxy: { kind: 'none' },
   trustProxyHeader: 'x-forwarded-for',
   rateLimits: { readPerSecond: 1000, writePerSecond: 200 },
+  tenantSettingsCacheMs: 5000,
   accessTokenTtlSeconds: 3600,
   tokenFailuresPerMinute: 10,
   bodyLimitBytes: 1024 * 1024,

@@ -8,6 +8,7 @@ import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { parseAttributeList, projectResource, type Projection } from '../../scim/projection.js';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ScimAuthGuard } from '../auth/scim-auth.guard.js';
+import { TenantThrottlerGuard } from '../rate-limit/tenant-throttler.guard.js';
 import { Tenant } from '../auth/tenant.decorator.js';
 import type { TenantId } from '../tenants/tenant-id.js';
 import { USER_CONTEXT } from './user-resource.js';
@@ -19,7 +20,7 @@ interface ProjectionQuery {
 }
 
 @ScimController('Users')
-@UseGuards(ScimAuthGuard)
+@UseGuards(ScimAuthGuard, TenantThrottlerGuard)
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 

@@ -1,0 +1,48 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import { ScimError } from '../../scim/errors.js';
+import type { Principal } from '../auth/principal.js';
+import { RATE_LIMIT_STORAGE } from './rate-limit-storage.provider.js';
+import { TenantRateLimits, type RequestKind } from './tenant-rate-limits.js';
+
+const WINDOW_MS = 1000;
+
+interface ScimRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly user?: Principal;
+}
+
+/**
+ * Per-tenant rate limits of DESIGN.md on the SCIM resource endpoints: reads and writes count
+ * separately in one-second windows shared by every token (and, with Redis, every replica) of
+ * the tenant. Runs after ScimAuthGuard, whose principal names the tenant.
+ * Not a ThrottlerGuard subclass: @nestjs/throttler 6.7.1 (the latest) is CommonJS and
+ * require()s @nestjs/common, which is ESM-only in Nest 12; Jest's module runtime cannot do that
+ * on Node 20 ("Must use import to load ES Module"), so only its ThrottlerStorage contract is used.
+ */
+@Injectable()
+export class TenantThrottlerGuard implements CanActivate {
+  constructor(
+    private readonly limits: TenantRateLimits,
+    @Inject(RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<ScimRequest>();
+    if (!request.user) throw new Error('TenantThrottlerGuard must run after ScimAuthGuard');
+    const tenant = request.user.tenantId;
+    const kind = requestKindOf(request);
+    const limit = await this.limits.perSecond(tenant, kind);
+    const record = await this.storage.increment(`roster:rate:${kind}:${tenant}`, WINDOW_MS, limit, WINDOW_MS, kind);
+    if (record.isBlocked) throw ScimError.tooManyRequests(Math.max(1, record.timeToBlockExpire));
+    return true;
+  }
+}
+
+/** GET and HEAD read; so does POST …/.search (RFC 7644 §3.4.3); everything else writes. */
+export function requestKindOf(request: Pick<ScimRequest, 'method' | 'url'>): RequestKind {
+  if (request.method === 'GET' || request.method === 'HEAD') return 'read';
+  const path = request.url.split('?')[0];
+  return request.method === 'POST' && path.endsWith('/.search') ? 'read' : 'write';
+}
