@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { ScimError } from '../errors.js';
 import { COMMON_ATTRIBUTES, ENTERPRISE_USER_SCHEMA, enterpriseUserSchema, groupSchema, USER_SCHEMA, userSchema } from '../schemas/index.js';
 import { applyPatch, type PatchContext, type ScimObject } from './apply-patch.js';
+import { scimTypeOf } from '../../../test/support/scim-type-of.js';
 
 const users: PatchContext = { coreSchema: userSchema, extensions: [enterpriseUserSchema], commonAttributes: COMMON_ATTRIBUTES };
 const groups: PatchContext = { coreSchema: groupSchema, extensions: [], commonAttributes: COMMON_ATTRIBUTES };
@@ -15,16 +15,6 @@ const user: ScimObject = {
   meta: { resourceType: 'User' },
 };
 const group: ScimObject = { id: 'g1', displayName: 'Staff', members: [{ value: 'm1', display: 'One' }] };
-
-function scimTypeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error.scimType;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('applyPatch errors', () => {
   it.each<[string, PatchContext, ScimObject, unknown, string]>([

@@ -1,16 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ScimError } from '../errors.js';
 import { parseOperations } from './patch-operation.js';
-
-function scimTypeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error.scimType;
-    throw error;
-  }
-  return undefined;
-}
+import { scimTypeOf } from '../../../test/support/scim-type-of.js';
 
 describe('parseOperations', () => {
   it.each([

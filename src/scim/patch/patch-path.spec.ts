@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { ScimError } from '../errors.js';
 import { and, eq, pr } from '../filter/ast.js';
 import { COMMON_ATTRIBUTES, ENTERPRISE_USER_SCHEMA, enterpriseUserSchema, groupSchema, userSchema } from '../schemas/index.js';
 import { type PatchContext, type PatchPath, parsePatchPath } from './patch-path.js';
+import { scimTypeOf } from '../../../test/support/scim-type-of.js';
 
 const users: PatchContext = { coreSchema: userSchema, extensions: [enterpriseUserSchema], commonAttributes: COMMON_ATTRIBUTES };
 const groups: PatchContext = { coreSchema: groupSchema, extensions: [], commonAttributes: COMMON_ATTRIBUTES };
@@ -13,16 +13,6 @@ const summary = (p: PatchPath) => ({
   sub: p.subAttribute?.name,
   filter: p.filter,
 });
-
-function scimTypeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error.scimType;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('parsePatchPath', () => {
   it.each([
