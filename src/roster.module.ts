@@ -33,6 +33,8 @@ import { TenantsService } from './modules/tenants/tenants.service.js';
 import { RolesRepository } from './modules/roles/roles.repository.js';
 import { RolesService } from './modules/roles/roles.service.js';
 import { UsersController } from './modules/users/users.controller.js';
+import { RootSearchController } from './modules/search/root-search.controller.js';
+import { SearchRegistry } from './modules/search/search.registry.js';
 import { UsersDiscovery } from './modules/users/users-discovery.js';
 import { UsersRepository } from './modules/users/users.repository.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -76,6 +78,7 @@ export class RosterModule {
       controllers: [
         DiscoveryController,
         UsersController,
+        RootSearchController,
         MeController,
         OAuthController,
         HealthController,
@@ -107,6 +110,7 @@ export class RosterModule {
         FailedAttemptsLimiter,
         TokenEndpointService,
         DiscoveryRegistry,
+        SearchRegistry,
         ScimRouteTable,
         { provide: APP_FILTER, useClass: RosterExceptionFilter },
       ],

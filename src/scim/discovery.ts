@@ -8,10 +8,21 @@ export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 export interface ScimFeatures {
   readonly patch: boolean;
   readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number } | null;
-  readonly filter: { readonly maxResults: number } | null;
+  /** maxFilterLength / maxFilterDepth are Roster's own members: how long and how deeply nested a filter may be. */
+  readonly filter: { readonly maxResults: number; readonly maxFilterLength: number; readonly maxFilterDepth: number } | null;
   readonly changePassword: boolean;
   readonly sort: boolean;
   readonly etag: boolean;
+  /** RFC 9865 §4; null until a resource type can be listed. */
+  readonly pagination: PaginationFeature | null;
+}
+
+export interface PaginationFeature {
+  readonly cursor: boolean;
+  readonly index: boolean;
+  readonly defaultPaginationMethod: 'index' | 'cursor';
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
 }
 
 export interface Meta {
@@ -31,6 +42,7 @@ export function toServiceProviderConfig(features: ScimFeatures, scimBaseUrl: str
     changePassword: { supported: features.changePassword },
     sort: { supported: features.sort },
     etag: { supported: features.etag },
+    ...(features.pagination === null ? {} : { pagination: features.pagination }),
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',

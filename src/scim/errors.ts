@@ -57,6 +57,10 @@ export class ScimError extends Error {
   static invalidFilter(detail: string): ScimError {
     return new ScimError(400, detail, 'invalidFilter');
   }
+  /** RFC 9865 §2.1. */
+  static invalidCursor(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidCursor');
+  }
   static invalidPath(detail: string): ScimError {
     return new ScimError(400, detail, 'invalidPath');
   }

@@ -16,6 +16,7 @@ export class DiscoveryRegistry {
     changePassword: false,
     sort: false,
     etag: false,
+    pagination: null,
   };
 
   registerResourceType(type: ResourceTypeDefinition): void {

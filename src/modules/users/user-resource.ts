@@ -1,3 +1,4 @@
+import { createSchemaResolver } from '../../scim/filter/attribute-resolver.js';
 import type { ResourceTypeDefinition } from '../../scim/schemas/characteristics.js';
 import {
   COMMON_ATTRIBUTES,
@@ -40,3 +41,9 @@ export const USER_PATCH_CONTEXT = {
   extensions: USER_CONTEXT.extensions.map((extension) => extension.schema),
   commonAttributes: COMMON_ATTRIBUTES,
 };
+
+/** Attribute lookup for filters and sortBy over the User schemas (RFC 7644 §3.10). */
+export const USER_RESOLVER = createSchemaResolver(
+  [USER_CONTEXT.coreSchema, ...USER_CONTEXT.extensions.map((extension) => extension.schema)],
+  COMMON_ATTRIBUTES,
+);

@@ -5,7 +5,9 @@ import { ScimController } from '../../http/scim-controller.decorator.js';
 import { setResourceHeaders } from '../../http/scim-write-reply.js';
 import { readPatchRequest } from '../../scim/patch/patch-request.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
+import type { ListResponse } from '../../scim/list-response.js';
 import { parseAttributeList, projectResource, type Projection } from '../../scim/projection.js';
+import { listRequestFromQuery, listRequestFromSearchBody } from '../../scim/query/list-request.js';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ScimAuthGuard } from '../auth/scim-auth.guard.js';
 import { TenantThrottlerGuard } from '../rate-limit/tenant-throttler.guard.js';
@@ -23,6 +25,21 @@ interface ProjectionQuery {
 @UseGuards(ScimAuthGuard, TenantThrottlerGuard)
 export class UsersController {
   constructor(private readonly users: UsersService) {}
+
+  /** RFC 7644 §3.4.2: filter, sort, index or cursor (RFC 9865) pages, projection. */
+  @Get()
+  @RequireScopes('scim.read')
+  list(@Tenant() tenant: TenantId, @Query() query: Record<string, unknown>): Promise<ListResponse<ScimObject>> {
+    return this.users.search(tenant, listRequestFromQuery(query));
+  }
+
+  /** RFC 7644 §3.4.3: the same query in a POST body, which keeps filters out of URLs and logs. */
+  @Post('.search')
+  @HttpCode(200)
+  @RequireScopes('scim.read')
+  searchByPost(@Tenant() tenant: TenantId, @Body() body: unknown): Promise<ListResponse<ScimObject>> {
+    return this.users.search(tenant, listRequestFromSearchBody(body));
+  }
 
   @Get(':id')
   @RequireScopes('scim.read')

@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, LessThan, Not, type EntityManager, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, Not, type EntityManager, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { UniqueRoleHolderEntity } from '../../database/entities/unique-role-holder.entity.js';
 import { UserRoleEntity } from '../../database/entities/user-role.entity.js';
 import { UserEntity } from '../../database/entities/user.entity.js';
+import { replaceIndexedValues } from '../../database/query/indexed-values-store.js';
+import { listIds, type ListedIds } from '../../database/query/list-query.js';
+import { USER_TABLE } from '../../database/query/resource-table.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
+import type { ScimObject } from '../../scim/patch/scim-json.js';
+import type { ListRequest } from '../../scim/query/list-request.js';
 import type { TenantId } from '../tenants/tenant-id.js';
+import { userIndexRows } from './user-index.js';
+import { USER_RESOLVER } from './user-resource.js';
 
 /** The columns a write sets; id, tenant and created stay. */
 export type UserChanges = Pick<
@@ -22,6 +29,19 @@ export class UsersRepository {
 
   findById(tenant: TenantId, id: string): Promise<UserEntity | null> {
     return this.rows.findOneBy({ tenantId: tenant, id, deletedAt: IsNull() });
+  }
+
+  /** One page of a tenant's live users, filtered and sorted in the database. */
+  listIds(tenant: TenantId, request: ListRequest): Promise<ListedIds> {
+    return listIds(this.rows.manager, USER_TABLE, tenant, request, USER_RESOLVER);
+  }
+
+  /** Live users by id, in the order of `ids`; any deleted meanwhile are left out. */
+  async findManyByIds(tenant: TenantId, ids: readonly string[]): Promise<UserEntity[]> {
+    if (ids.length === 0) return [];
+    const found = await this.rows.findBy({ tenantId: tenant, id: In([...ids]), deletedAt: IsNull() });
+    const byId = new Map(found.map((user) => [user.id, user]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /**
@@ -74,6 +94,11 @@ export class UsersRepository {
   async purgeDeletedBefore(tenant: TenantId, cutoff: IsoTimestamp): Promise<number> {
     const result = await this.rows.delete({ tenantId: tenant, deletedAt: LessThan(cutoff) });
     return result.affected ?? 0;
+  }
+
+  /** Rewrites the user's filter index rows from its stored document, in the write's transaction. */
+  async writeIndex(tenant: TenantId, userId: string, data: ScimObject, manager: EntityManager): Promise<void> {
+    await replaceIndexedValues(manager, 'user_values', tenant, userId, userIndexRows(data, userId));
   }
 
   /**

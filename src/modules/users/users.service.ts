@@ -12,7 +12,10 @@ import { SCIM_PREFIX } from '../../http/roster-paths.js';
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
 import { applyPatch } from '../../scim/patch/apply-patch.js';
+import { type ListResponse, toPagedListResponse } from '../../scim/list-response.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
+import { parseAttributeList, projectResource, type Projection } from '../../scim/projection.js';
+import type { ListRequest } from '../../scim/query/list-request.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
 import { hashSecret } from '../auth/secret-hash.js';
 import type { RoleRules } from '../roles/role-rules.js';
@@ -42,6 +45,7 @@ export interface WrittenUser {
   readonly version: number;
 }
 
+
 /**
  * The User rules of RFC 7644 §3.3-§3.6 and DESIGN.md: uniqueness by the database, soft delete
  * and restore, role catalog and unique roles, write-only passwords, optimistic concurrency.
@@ -66,6 +70,23 @@ export class UsersService {
     return this.written(user);
   }
 
+  /**
+   * RFC 7644 §3.4.2: one page of the tenant's users as a ListResponse, projected. The attribute
+   * lists are checked before the query runs, so a typo costs no database work.
+   */
+  async search(tenant: TenantId, request: ListRequest): Promise<ListResponse<ScimObject>> {
+    const projection: Projection = {
+      attributes: parseAttributeList(request.attributes, USER_CONTEXT),
+      excludedAttributes: parseAttributeList(request.excludedAttributes, USER_CONTEXT),
+    };
+    const page = await this.users.listIds(tenant, request);
+    const users = await this.users.findManyByIds(tenant, page.ids);
+    return toPagedListResponse(
+      users.map((user) => projectResource(this.written(user).resource, projection, USER_CONTEXT)),
+      page,
+    );
+  }
+
   /** RFC 7644 §3.3; a soft-deleted user with the same userName comes back with the same id. */
   async create(tenant: TenantId, body: unknown): Promise<WrittenUser> {
     const rules = await this.rulesFor(tenant);
@@ -84,6 +105,7 @@ export class UsersService {
         await this.users.insert(user, manager);
       }
       await this.users.setRoles(tenant, user.id, roleHoldings(document.roleNames, document.active, rules), manager);
+      await this.users.writeIndex(tenant, user.id, document.data, manager);
       return user;
     }, document.userName);
     return this.written(user);
@@ -155,6 +177,7 @@ export class UsersService {
       const before = roleHoldings(roleNamesOf(current.data), current.active, rules);
       const after = roleHoldings(document.roleNames, document.active, rules);
       if (!sameHoldings(before, after)) await this.users.setRoles(tenant, id, after, manager);
+      await this.users.writeIndex(tenant, id, document.data, manager);
       return Object.assign(current, changes, { version: current.version + 1 });
     }, () => userName);
     return this.written(updated);

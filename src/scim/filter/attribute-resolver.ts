@@ -1,4 +1,4 @@
-import type { AttributeDefinition, AttributeType, SchemaDefinition } from '../schemas/characteristics.js';
+import type { AttributeDefinition, AttributeType, Returned, SchemaDefinition } from '../schemas/characteristics.js';
 import type { AttrPath } from './ast.js';
 
 /** What a filter needs to know about one attribute (RFC 7643 §2.2, §7). */
@@ -8,6 +8,8 @@ export interface AttributeInfo {
   readonly type: AttributeType;
   readonly caseExact: boolean;
   readonly multiValued: boolean;
+  readonly returned: Returned;
+  readonly canonicalValues?: readonly string[];
 }
 
 export interface ResolvedAttribute {

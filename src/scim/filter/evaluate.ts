@@ -1,5 +1,6 @@
 import { caseFold } from '../case-fold.js';
 import { ScimError } from '../errors.js';
+import { compareCodePoints } from '../query/value-keys.js';
 import { type AttrPath, type CompareFilter, type CompareOp, type Filter, type ValuePathFilter, formatAttrPath } from './ast.js';
 import type { AttributeInfo, AttributeResolver, ResolvedAttribute } from './attribute-resolver.js';
 
@@ -13,7 +14,9 @@ import type { AttributeInfo, AttributeResolver, ResolvedAttribute } from './attr
  * - `eq null` is "not present" and `ne null` is "present"; `pr` wants a non-empty value: not
  *   null, "", [] or an object whose members are all empty.
  * - Strings with caseExact false compare after `.normalize('NFKC').toLowerCase()` on both
- *   sides; ordering is by UTF-16 code units. dateTimes compare as instants.
+ *   sides; ordering is by code point (as SQLite's BINARY and PostgreSQL's "C" collations order
+ *   UTF-8). dateTimes compare as instants.
+ * - `returned: never` attributes (password) cannot be filtered on: that would leak them.
  * - Type errors (ordering a boolean, `co` on a number, a string against an integer, unknown
  *   attributes) are invalidFilter, raised before any resource is looked at, so the answer
  *   never depends on which rows happen to exist.
@@ -110,6 +113,7 @@ function target(path: AttrPath, scope: Scope): Target {
     const resolved = scope.resolve(path);
     const label = formatAttrPath(path);
     if (resolved === undefined) throw ScimError.invalidFilter(`unknown attribute "${label}"`);
+    if (resolved.attribute.returned === 'never' || resolved.subAttribute?.returned === 'never') throw notFilterable(label);
     return { label, leaf: resolved.subAttribute ?? resolved.attribute, read: reader(resolved) };
   }
   const label = `${formatAttrPath(outer)}.${formatAttrPath(path)}`;
@@ -118,6 +122,7 @@ function target(path: AttrPath, scope: Scope): Target {
   }
   const sub = scope.resolve({ ...outer, sub: path.attr })?.subAttribute;
   if (sub === undefined) throw ScimError.invalidFilter(`unknown attribute "${label}"`);
+  if (sub.returned === 'never') throw notFilterable(label);
   return { label, leaf: sub, read: (element) => list(member(element, sub.name)) };
 }
 
@@ -129,11 +134,18 @@ function reader({ extension, attribute, subAttribute }: ResolvedAttribute): Targ
   };
 }
 
+function notFilterable(label: string): ScimError {
+  return ScimError.invalidFilter(`"${label}" is never returned, so it cannot be filtered on`);
+}
+
 type Scalar = string | number | boolean;
 type Test = (value: unknown) => boolean;
 
-/** One value against the filter's literal, for `op` other than `ne` (which is `not eq`). */
-function compileTest(leaf: AttributeInfo, op: CompareOp, literal: Scalar, label: string): Test {
+/**
+ * One value against the filter's literal, for `op` other than `ne` (which is `not eq`). Also
+ * used by the SQL compiler for values it knows without a query (meta.resourceType).
+ */
+export function compileTest(leaf: AttributeInfo, op: CompareOp, literal: Scalar, label: string): Test {
   const rejectOp = (why: string): never => {
     throw ScimError.invalidFilter(`"${op}" cannot be used on "${label}": ${why}`);
   };
@@ -183,11 +195,11 @@ function textTest(leaf: AttributeInfo, op: CompareOp, literal: string): Test {
     if (op === 'co') return actual.includes(wanted);
     if (op === 'sw') return actual.startsWith(wanted);
     if (op === 'ew') return actual.endsWith(wanted);
-    return order(op, actual, wanted);
+    return order(op, compareCodePoints(actual, wanted), 0);
   };
 }
 
-function order<T extends string | number>(op: CompareOp, a: T, b: T): boolean {
+function order(op: CompareOp, a: number, b: number): boolean {
   switch (op) {
     case 'gt':
       return a > b;

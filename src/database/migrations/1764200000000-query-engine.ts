@@ -1,0 +1,60 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { userIndexRows } from '../../modules/users/user-index.js';
+import { insertIndexedValues } from '../query/indexed-values-store.js';
+
+/**
+ * The filter index of users (src/scim/query/indexed-values.ts): one row per attribute value, so
+ * that every filter runs in the database. Text keys must compare by code point on both engines:
+ * SQLite's default BINARY collation does; PostgreSQL needs the "C" collation spelt out, since a
+ * database's default (en_US.UTF-8, say) orders linguistically and cannot serve prefix ranges.
+ */
+export class QueryEngine1764200000000 implements MigrationInterface {
+  name = 'QueryEngine1764200000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const collateC = queryRunner.connection.options.type === 'postgres' ? ' COLLATE "C"' : '';
+    await queryRunner.query(`CREATE TABLE user_values (
+      tenant_id varchar(36) NOT NULL,
+      resource_id varchar(36) NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      attr varchar(200) NOT NULL,
+      sub varchar(100) NOT NULL,
+      element integer NOT NULL,
+      key_prefix varchar(200)${collateC},
+      text_key text${collateC},
+      num_value double precision
+    )`);
+    // Finds values (eq, sw, ranges) and hands back the resource ids without visiting the table.
+    await queryRunner.query(`CREATE INDEX ix_user_values_lookup ON user_values (tenant_id, attr, sub, key_prefix, resource_id)`);
+    // Probes one resource's values: the correlated EXISTS of and-terms, value paths and sort keys.
+    await queryRunner.query(`CREATE INDEX ix_user_values_resource ON user_values (resource_id, attr, element, sub)`);
+    // Listing a tenant in id order (index and cursor pages) without touching deleted users.
+    await queryRunner.query(`CREATE INDEX ix_users_live ON users (tenant_id, id) WHERE deleted_at IS NULL`);
+    await this.backfill(queryRunner);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX ix_users_live`);
+    await queryRunner.query(`DROP TABLE user_values`);
+  }
+
+  /** Users written before this migration get their rows, a batch at a time. */
+  private async backfill(queryRunner: QueryRunner): Promise<void> {
+    let after = '';
+    for (;;) {
+      const batch = (await queryRunner.manager
+        .createQueryBuilder()
+        .select(['id', 'tenant_id', 'data'])
+        .from('users', 'u')
+        .where('id > :after', { after })
+        .orderBy('id')
+        .limit(500)
+        .getRawMany()) as { id: string; tenant_id: string; data: string }[];
+      if (batch.length === 0) return;
+      for (const user of batch) {
+        const rows = userIndexRows(JSON.parse(user.data) as Record<string, unknown>, user.id);
+        await insertIndexedValues(queryRunner.manager, 'user_values', user.tenant_id, [{ resourceId: user.id, rows }]);
+      }
+      after = batch[batch.length - 1].id;
+    }
+  }
+}

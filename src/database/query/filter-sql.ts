@@ -1,0 +1,330 @@
+import { ScimError } from '../../scim/errors.js';
+import type { AttrPath, CompareFilter, Filter, ValuePathFilter } from '../../scim/filter/ast.js';
+import { formatAttrPath } from '../../scim/filter/ast.js';
+import type { AttributeInfo, AttributeResolver } from '../../scim/filter/attribute-resolver.js';
+import { compileMatcher, compileTest } from '../../scim/filter/evaluate.js';
+import { indexedAttrName, MARKER_SUB } from '../../scim/query/indexed-values.js';
+import { codePointLength, keyPrefixOf, prefixUpperBound, textKeyOf } from '../../scim/query/value-keys.js';
+import type { ResourceTable, SqlParams } from './resource-table.js';
+
+/**
+ * RFC 7644 §3.4.2.2 filters compiled to one parameterised SQL condition over a resource table,
+ * the same text on SQLite and PostgreSQL. The semantics are those of the in-memory evaluator
+ * (src/scim/filter/evaluate.ts), which also checks the filter first, so both refuse the same
+ * filters with the same invalidFilter. How it maps:
+ * - every attribute value is a row of the resource's values table (indexed-values.ts); a
+ *   comparison is "some row of that attribute satisfies it", `ne` and `not` are NOT of that,
+ *   so rows lacking the attribute are kept (two-valued logic; no NULL comparisons anywhere);
+ * - `attr[filter]` finds one element (one `element` number) meeting every condition inside;
+ * - meta.created / meta.lastModified are columns; meta.resourceType is known without a query.
+ * Plans: a selective condition is written `id IN (SELECT resource_id … )`, which both engines
+ * answer from the (tenant, attr, sub, key) index; the other conjuncts of an `and` are
+ * correlated EXISTS probes on the (resource, attr, element) index, so `userName eq "x" and
+ * active eq true` costs one lookup, not a walk over every active user.
+ */
+export function filterToSql(filter: Filter, resolve: AttributeResolver, table: ResourceTable, params: SqlParams, tenant: string): string {
+  compileMatcher(filter, resolve);
+  return new FilterCompiler(resolve, table, params, tenant).resource(filter, 'in');
+}
+
+/** `in`: may drive the query from the values index; `exists`: checked per candidate row. */
+type Mode = 'in' | 'exists';
+
+type Target =
+  | { readonly kind: 'values'; readonly attr: string; readonly sub: string; readonly leaf: AttributeInfo; readonly label: string }
+  | { readonly kind: 'column'; readonly column: string; readonly leaf: AttributeInfo; readonly label: string }
+  | { readonly kind: 'constant'; readonly value: string; readonly leaf: AttributeInfo; readonly label: string }
+  | { readonly kind: 'always' };
+
+/** A condition on the current row of the values table, whose alias is given. */
+type RowCondition = (alias: string) => string;
+
+class FilterCompiler {
+  private readonly id: string;
+
+  constructor(
+    private readonly resolve: AttributeResolver,
+    private readonly table: ResourceTable,
+    private readonly params: SqlParams,
+    /** The bound parameter (`:name`) holding the tenant id. */
+    private readonly tenant: string,
+  ) {
+    this.id = `${table.alias}.id`;
+  }
+
+  resource(filter: Filter, mode: Mode): string {
+    switch (filter.kind) {
+      case 'and': {
+        const conjuncts = flattenAnd(filter);
+        const scores = conjuncts.map((c) => this.selectivity(c));
+        const driver = mode === 'in' ? scores.indexOf(Math.max(...scores)) : -1;
+        return `(${conjuncts.map((c, i) => this.resource(c, i === driver ? 'in' : 'exists')).join(' AND ')})`;
+      }
+      case 'or':
+        return `(${this.resource(filter.left, mode)} OR ${this.resource(filter.right, mode)})`;
+      case 'not':
+        return `NOT (${this.resource(filter.filter, 'exists')})`;
+      case 'present':
+        return this.present(this.target(filter.path), mode);
+      case 'compare':
+        return this.compare(filter, mode);
+      case 'valuePath':
+        return this.valuePath(filter, mode);
+    }
+  }
+
+  /** Rough selectivity, used only to choose which conjunct drives the plan: 0 means "scan anyway". */
+  private selectivity(filter: Filter): number {
+    switch (filter.kind) {
+      case 'and':
+        return Math.max(...flattenAnd(filter).map((c) => this.selectivity(c)));
+      case 'or':
+        return Math.min(this.selectivity(filter.left), this.selectivity(filter.right));
+      case 'not':
+        return 0;
+      case 'present':
+        return 1;
+      case 'compare':
+        return compareSelectivity(filter, this.target(filter.path));
+      case 'valuePath': {
+        const anchor = this.anchorOf(filter);
+        return anchor === undefined ? 0 : compareSelectivity(anchor, this.anchorTarget(filter, anchor));
+      }
+    }
+  }
+
+  private compare(filter: CompareFilter, mode: Mode): string {
+    const target = this.target(filter.path);
+    if (filter.value === null) {
+      // eq null is "not present", ne null is "present" (evaluate.ts).
+      return filter.op === 'eq' ? `NOT (${this.present(target, 'exists')})` : this.present(target, mode);
+    }
+    if (filter.op === 'ne') return `NOT (${this.compare({ ...filter, op: 'eq' }, 'exists')})`;
+    switch (target.kind) {
+      case 'always':
+        throw ScimError.invalidFilter(`"${formatAttrPath(filter.path)}" cannot be compared`);
+      case 'constant':
+        return compileTest(target.leaf, filter.op, filter.value, target.label)(target.value) ? '1 = 1' : '1 = 0';
+      case 'column':
+        return this.condition(target.leaf, filter.op, filter.value)(`${this.table.alias}.${target.column}`);
+      case 'values':
+        return this.rows(target.attr, target.sub, this.valueCondition(target.leaf, filter.op, filter.value), this.modeFor(filter, mode));
+    }
+  }
+
+  private present(target: Target, mode: Mode): string {
+    switch (target.kind) {
+      case 'always':
+      case 'column':
+      case 'constant':
+        return '1 = 1';
+      case 'values':
+        return target.leaf.type === 'complex'
+          ? this.rows(target.attr, MARKER_SUB, (v) => `${v}.num_value = 1`, mode)
+          : this.rows(target.attr, target.sub, undefined, mode);
+    }
+  }
+
+  /** `attr[filter]`: rows of one element; driven by the most selective positive condition inside, else by the element markers. */
+  private valuePath(filter: ValuePathFilter, mode: Mode): string {
+    const outer = this.target(filter.path);
+    if (outer.kind !== 'values') throw ScimError.invalidFilter(`"${formatAttrPath(filter.path)}" takes no "[...]" filter`);
+    const a = this.params.alias();
+    const anchor = this.anchorOf(filter);
+    let driver = `${a}.sub = ${this.params.add(MARKER_SUB)}`;
+    if (anchor !== undefined) {
+      const anchored = this.elementTarget(filter, anchor.path);
+      driver = `${a}.sub = ${this.params.add(anchored.sub)} AND ${this.valueCondition(anchored.leaf, anchor.op, anchor.value as string | number | boolean)(a)}`;
+    }
+    const where = `${a}.tenant_id = ${this.tenant} AND ${a}.attr = ${this.params.add(outer.attr)} AND ${driver} AND ${this.element(filter, filter.filter, a)}`;
+    if (mode === 'in' && anchor !== undefined) {
+      return `${this.id} IN (SELECT ${a}.resource_id FROM ${this.table.valuesTable} ${a} WHERE ${where})`;
+    }
+    return `EXISTS (SELECT 1 FROM ${this.table.valuesTable} ${a} WHERE ${a}.resource_id = ${this.id} AND ${where})`;
+  }
+
+  /** The inside of `attr[...]`, over the element of the values row aliased `a`. */
+  private element(outer: ValuePathFilter, filter: Filter, a: string): string {
+    switch (filter.kind) {
+      case 'and':
+        return `(${this.element(outer, filter.left, a)} AND ${this.element(outer, filter.right, a)})`;
+      case 'or':
+        return `(${this.element(outer, filter.left, a)} OR ${this.element(outer, filter.right, a)})`;
+      case 'not':
+        return `NOT (${this.element(outer, filter.filter, a)})`;
+      case 'valuePath':
+        throw ScimError.invalidFilter('value paths cannot nest');
+      case 'present':
+        return this.elementRow(a, this.elementTarget(outer, filter.path).sub);
+      case 'compare': {
+        const target = this.elementTarget(outer, filter.path);
+        if (filter.value === null) {
+          const present = this.elementRow(a, target.sub);
+          return filter.op === 'eq' ? `NOT (${present})` : present;
+        }
+        if (filter.op === 'ne') return `NOT (${this.elementRow(a, target.sub, this.valueCondition(target.leaf, 'eq', filter.value))})`;
+        return this.elementRow(a, target.sub, this.valueCondition(target.leaf, filter.op, filter.value));
+      }
+    }
+  }
+
+  private elementRow(a: string, sub: string, condition?: RowCondition): string {
+    const b = this.params.alias();
+    const where = [
+      `${b}.tenant_id = ${this.tenant}`,
+      `${b}.resource_id = ${a}.resource_id`,
+      `${b}.attr = ${a}.attr`,
+      `${b}.element = ${a}.element`,
+      `${b}.sub = ${this.params.add(sub)}`,
+      ...(condition === undefined ? [] : [condition(b)]),
+    ];
+    return `EXISTS (SELECT 1 FROM ${this.table.valuesTable} ${b} WHERE ${where.join(' AND ')})`;
+  }
+
+  /** Rows of one attribute (and sub-attribute) of the resource, optionally meeting a condition. */
+  private rows(attr: string, sub: string, condition: RowCondition | undefined, mode: Mode): string {
+    const v = this.params.alias();
+    const where = [
+      `${v}.tenant_id = ${this.tenant}`,
+      `${v}.attr = ${this.params.add(attr)}`,
+      `${v}.sub = ${this.params.add(sub)}`,
+      ...(condition === undefined ? [] : [condition(v)]),
+    ].join(' AND ');
+    if (mode === 'in') return `${this.id} IN (SELECT ${v}.resource_id FROM ${this.table.valuesTable} ${v} WHERE ${where})`;
+    return `EXISTS (SELECT 1 FROM ${this.table.valuesTable} ${v} WHERE ${v}.resource_id = ${this.id} AND ${where})`;
+  }
+
+  /** Only conditions an index answers drive the plan; the rest are probed per candidate. */
+  private modeFor(filter: CompareFilter, mode: Mode): Mode {
+    return mode === 'in' && compareSelectivity(filter, this.target(filter.path)) > 0 ? 'in' : 'exists';
+  }
+
+  private valueCondition(leaf: AttributeInfo, op: CompareFilter['op'], value: string | number | boolean): RowCondition {
+    if (leaf.type === 'integer' || leaf.type === 'decimal') return (v) => `${v}.num_value ${SQL_OPS[op]} ${this.params.add(value)}`;
+    return this.condition(leaf, op, value, true);
+  }
+
+  /**
+   * A comparison of a text key (value-keys.ts) with the literal's key. `indexed` says the
+   * operand is a values row, whose `key_prefix` column the index covers.
+   */
+  private condition(leaf: AttributeInfo, op: CompareFilter['op'], value: string | number | boolean, indexed = false): RowCondition {
+    const key = typeof value === 'number' ? undefined : textKeyOf(leaf, value);
+    if (key === undefined) throw ScimError.invalidFilter(`${JSON.stringify(value)} cannot be compared with a ${leaf.type}`);
+    const text = (v: string) => (indexed ? `${v}.text_key` : v);
+    const k = this.params.add(key);
+    switch (op) {
+      case 'eq':
+        return indexed ? (v) => `${v}.key_prefix = ${this.params.add(keyPrefixOf(key))} AND ${v}.text_key = ${k}` : (v) => `${v} = ${k}`;
+      case 'co':
+        // replace() is on both engines (instr/strpos are not); LIKE would need escaping and is case-blind on SQLite.
+        return key === '' ? () => '1 = 1' : (v) => `replace(${text(v)}, ${k}, '') <> ${text(v)}`;
+      case 'sw': {
+        if (key === '') return () => '1 = 1';
+        const length = this.params.add(codePointLength(key));
+        const exact = (v: string) => `substr(${text(v)}, 1, ${length}) = ${k}`;
+        if (!indexed) return exact;
+        const low = keyPrefixOf(key);
+        const high = prefixUpperBound(low);
+        const range = (v: string) =>
+          `${v}.key_prefix >= ${this.params.add(low)}${high === undefined ? '' : ` AND ${v}.key_prefix < ${this.params.add(high)}`}`;
+        return (v) => `${range(v)} AND ${exact(v)}`;
+      }
+      case 'ew': {
+        if (key === '') return () => '1 = 1';
+        const length = this.params.add(codePointLength(key));
+        return (v) => `length(${text(v)}) >= ${length} AND substr(${text(v)}, length(${text(v)}) - ${length} + 1) = ${k}`;
+      }
+      default:
+        return (v) => `${text(v)} ${SQL_OPS[op]} ${k}`;
+    }
+  }
+
+  /** Where a top-level path's values are (evaluate.ts has already refused what is not filterable). */
+  private target(path: AttrPath): Target {
+    const resolved = this.resolve(path);
+    const label = formatAttrPath(path);
+    if (resolved === undefined) throw ScimError.invalidFilter(`unknown attribute "${label}"`);
+    const { extension, attribute } = resolved;
+    let sub = resolved.subAttribute;
+    if (extension === undefined && attribute.name === 'meta') return this.metaTarget(sub, label);
+    if (sub === undefined && attribute.type === 'complex') {
+      // RFC 7644 §3.4.2.2: a complex attribute compared as a whole compares its "value"; `pr` asks for any value.
+      const value = this.resolve({ ...path, sub: 'value' })?.subAttribute;
+      if (value === undefined) return { kind: 'values', attr: indexedAttrName(attribute, extension), sub: MARKER_SUB, leaf: attribute, label };
+      sub = value;
+    }
+    return {
+      kind: 'values',
+      attr: indexedAttrName(attribute, extension),
+      sub: sub === undefined ? '' : sub.name.toLowerCase(),
+      leaf: sub ?? attribute,
+      label,
+    };
+  }
+
+  private metaTarget(sub: AttributeInfo | undefined, label: string): Target {
+    switch (sub?.name) {
+      case undefined:
+        return { kind: 'always' };
+      case 'created':
+        return { kind: 'column', column: this.table.createdColumn, leaf: sub, label };
+      case 'lastModified':
+        return { kind: 'column', column: this.table.lastModifiedColumn, leaf: sub, label };
+      case 'resourceType':
+        return { kind: 'constant', value: this.table.resourceType, leaf: sub, label };
+      default:
+        // meta.location and meta.version are derived when a resource is served; clients use ETags instead.
+        throw ScimError.invalidFilter(`"${label}" cannot be filtered on`);
+    }
+  }
+
+  private elementTarget(outer: ValuePathFilter, path: AttrPath): { readonly sub: string; readonly leaf: AttributeInfo } {
+    const sub = this.resolve({ ...outer.path, sub: path.attr })?.subAttribute;
+    if (sub === undefined) throw ScimError.invalidFilter(`unknown attribute "${formatAttrPath(outer.path)}.${path.attr}"`);
+    return { sub: sub.name.toLowerCase(), leaf: sub };
+  }
+
+  private anchorTarget(filter: ValuePathFilter, conjunct: CompareFilter): Target {
+    return { kind: 'values', attr: '', label: '', ...this.elementTarget(filter, conjunct.path) };
+  }
+
+  /** The condition inside `attr[...]` that every matching element must meet and an index can find, if any. */
+  private anchorOf(filter: ValuePathFilter): CompareFilter | undefined {
+    let best: CompareFilter | undefined;
+    let bestScore = 0;
+    for (const conjunct of flattenAnd(filter.filter)) {
+      if (conjunct.kind !== 'compare') continue;
+      const score = compareSelectivity(conjunct, this.anchorTarget(filter, conjunct));
+      if (score > bestScore) {
+        best = conjunct;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+}
+
+const SQL_OPS: Record<CompareFilter['op'], string> = { eq: '=', ne: '<>', co: '', sw: '', ew: '', gt: '>', ge: '>=', lt: '<', le: '<=' };
+
+function flattenAnd(filter: Filter): Filter[] {
+  return filter.kind === 'and' ? [...flattenAnd(filter.left), ...flattenAnd(filter.right)] : [filter];
+}
+
+/**
+ * How well an index narrows a comparison: equality on a value with many distinct values is
+ * best; attributes with canonical values (type) or booleans (primary, active) narrow little;
+ * `co`, `ew`, `ne` and null tests need a scan.
+ */
+function compareSelectivity(filter: CompareFilter, target: Target): number {
+  if (filter.value === null || filter.op === 'ne' || filter.op === 'co' || filter.op === 'ew') return 0;
+  if (target.kind === 'column') return filter.op === 'eq' ? 3 : 2;
+  if (target.kind !== 'values') return 0;
+  const lowCardinality = target.leaf.type === 'boolean' || hasCanonicalValues(target.leaf);
+  if (filter.op === 'eq') return lowCardinality ? 1 : 4;
+  return filter.op === 'sw' ? 2 : 1;
+}
+
+function hasCanonicalValues(leaf: AttributeInfo): boolean {
+  return (leaf.canonicalValues?.length ?? 0) > 0;
+}

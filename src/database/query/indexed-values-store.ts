@@ -1,0 +1,56 @@
+import type { EntityManager } from 'typeorm';
+import type { IndexedValue } from '../../scim/query/indexed-values.js';
+import { keyPrefixOf } from '../../scim/query/value-keys.js';
+
+const COLUMNS = ['tenant_id', 'resource_id', 'attr', 'sub', 'element', 'key_prefix', 'text_key', 'num_value'];
+// Well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
+const ROWS_PER_INSERT = 1000;
+
+/**
+ * Replaces one resource's filter index rows (src/scim/query/indexed-values.ts) inside the
+ * caller's transaction, so the index never disagrees with the resource it describes.
+ */
+export async function replaceIndexedValues(
+  manager: EntityManager,
+  valuesTable: string,
+  tenant: string,
+  resourceId: string,
+  rows: readonly IndexedValue[],
+): Promise<void> {
+  await manager
+    .createQueryBuilder()
+    .delete()
+    .from(valuesTable)
+    .where('tenant_id = :tenant AND resource_id = :resourceId', { tenant, resourceId })
+    .execute();
+  await insertIndexedValues(manager, valuesTable, tenant, [{ resourceId, rows }]);
+}
+
+/** Inserts the index rows of resources that have none yet (new resources, migrations, the benchmark seeder). */
+export async function insertIndexedValues(
+  manager: EntityManager,
+  valuesTable: string,
+  tenant: string,
+  resources: readonly { readonly resourceId: string; readonly rows: readonly IndexedValue[] }[],
+): Promise<void> {
+  const records = resources.flatMap(({ resourceId, rows }) =>
+    rows.map((row) => ({
+      tenant_id: tenant,
+      resource_id: resourceId,
+      attr: row.attr,
+      sub: row.sub,
+      element: row.element,
+      key_prefix: row.text === null ? null : keyPrefixOf(row.text),
+      text_key: row.text,
+      num_value: row.num,
+    })),
+  );
+  for (let start = 0; start < records.length; start += ROWS_PER_INSERT) {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(valuesTable, COLUMNS)
+      .values(records.slice(start, start + ROWS_PER_INSERT))
+      .execute();
+  }
+}

@@ -1,0 +1,59 @@
+import type { EntityManager } from 'typeorm';
+import type { AttributeResolver } from '../../scim/filter/attribute-resolver.js';
+import { parseFilter } from '../../scim/filter/parser.js';
+import { decodeCursor, encodeCursor, queryFingerprint } from '../../scim/query/cursor.js';
+import type { ListRequest } from '../../scim/query/list-request.js';
+import { filterToSql } from './filter-sql.js';
+import { ResourceLister } from './resource-lister.js';
+import { type ResourceTable, SqlParams } from './resource-table.js';
+import { sortExpression } from './sort-sql.js';
+
+/** One page of ids in list order, and what the ListResponse says about paging. */
+export interface ListedIds {
+  readonly total: number;
+  readonly ids: string[];
+  /** Index pagination only. */
+  readonly startIndex?: number;
+  /** Cursor pagination only (RFC 9865). */
+  readonly nextCursor?: string;
+  readonly previousCursor?: string;
+}
+
+/**
+ * RFC 7644 §3.4.2 (and RFC 9865) for one resource type: the filter and sortBy are checked
+ * against the type's schemas and compiled to SQL, then the total and one page of ids are read.
+ * Everything a client sends reaches SQL as bound parameters.
+ */
+export async function listIds(
+  manager: EntityManager,
+  table: ResourceTable,
+  tenant: string,
+  request: ListRequest,
+  resolve: AttributeResolver,
+): Promise<ListedIds> {
+  const params = new SqlParams('q');
+  const tenantParam = params.add(tenant);
+  const filter = request.filter === undefined ? undefined : filterToSql(parseFilter(request.filter), resolve, table, params, tenantParam);
+  const sort = request.sortBy === undefined ? undefined : { expression: sortExpression(request.sortBy, resolve, table, params, tenantParam), order: request.sortOrder };
+  const lister = new ResourceLister(manager, {
+    table,
+    tenant,
+    ...(filter === undefined ? {} : { filter: { sql: filter, params: {} } }),
+    ...(sort === undefined ? {} : { sort }),
+    params: params.values,
+  });
+  const { page } = request;
+  if (page.kind === 'index') {
+    const [total, ids] = await Promise.all([lister.count(), lister.pageByIndex(page.startIndex, page.count)]);
+    return { total, ids, startIndex: page.startIndex };
+  }
+  const fingerprint = queryFingerprint([table.resourceType, request.filter, request.sortBy, request.sortBy === undefined ? undefined : request.sortOrder]);
+  const position = decodeCursor(page.cursor, fingerprint, lister.keyCount);
+  const [total, found] = await Promise.all([lister.count(), lister.pageByCursor(position, page.count)]);
+  return {
+    total,
+    ids: found.ids,
+    ...(found.next === undefined ? {} : { nextCursor: encodeCursor({ direction: 'after', keys: found.next }, fingerprint) }),
+    ...(found.previous === undefined ? {} : { previousCursor: encodeCursor({ direction: 'before', keys: found.previous }, fingerprint) }),
+  };
+}

@@ -1,0 +1,124 @@
+import type { EntityManager } from 'typeorm';
+import type { KeyValue } from '../../scim/query/cursor.js';
+import type { SortOrder } from '../../scim/query/list-request.js';
+import type { ResourceTable, SqlCondition } from './resource-table.js';
+import type { SortExpression } from './sort-sql.js';
+
+/** What to list: one tenant's live resources of a table, optionally filtered and sorted. */
+export interface ListPlan {
+  readonly table: ResourceTable;
+  readonly tenant: string;
+  /** Compiled filter and sort, sharing one parameter set. */
+  readonly filter?: SqlCondition;
+  readonly sort?: { readonly expression: SortExpression; readonly order: SortOrder };
+  readonly params: Record<string, unknown>;
+}
+
+export interface CursorPage {
+  readonly ids: string[];
+  /** Sort keys of the last row, when a later page exists. */
+  readonly next?: KeyValue[];
+  /** Sort keys of the first row, when an earlier page exists. */
+  readonly previous?: KeyValue[];
+}
+
+/**
+ * Runs list queries. Rows are ordered by a key tuple — `(id)` by default, else `(has no value,
+ * value, id)`, so resources without the sortBy value come last ascending and first descending
+ * (RFC 7644 §3.4.2.3) and ties fall to the id. Cursor pages seek past a key tuple (keyset
+ * pagination), so a page deep in a tenant costs what the first one does; index pages use OFFSET.
+ */
+export class ResourceLister {
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly plan: ListPlan,
+  ) {}
+
+  get keyCount(): number {
+    return this.plan.sort === undefined ? 1 : 3;
+  }
+
+  async count(): Promise<number> {
+    const rows = await this.run<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${this.source()}`, {});
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async pageByIndex(startIndex: number, count: number): Promise<string[]> {
+    if (count === 0) return [];
+    const rows = await this.select(undefined, 'forward', count, startIndex - 1);
+    return rows.map((row) => row.id);
+  }
+
+  /** `from` is where the previous page ended (`after`) or the next one began (`before`); none means the first page. */
+  async pageByCursor(from: { readonly direction: 'after' | 'before'; readonly keys: readonly KeyValue[] } | undefined, count: number): Promise<CursorPage> {
+    if (count === 0) return { ids: [] };
+    const backwards = from?.direction === 'before';
+    const rows = await this.select(from?.keys, backwards ? 'backward' : 'forward', count + 1, 0);
+    const more = rows.length > count;
+    const page = backwards ? rows.slice(0, count).reverse() : rows.slice(0, count);
+    const first = page[0];
+    const last = page[page.length - 1];
+    const hasNext = backwards ? from !== undefined : more;
+    const hasPrevious = backwards ? more : from !== undefined;
+    return {
+      ids: page.map((row) => row.id),
+      ...(hasNext && last !== undefined ? { next: this.keysOf(last) } : {}),
+      ...(hasPrevious && first !== undefined ? { previous: this.keysOf(first) } : {}),
+    };
+  }
+
+  private async select(seek: readonly KeyValue[] | undefined, direction: 'forward' | 'backward', limit: number, offset: number): Promise<KeyedRow[]> {
+    const keys = this.keyExpressions();
+    const descending = (this.plan.sort?.order === 'descending') !== (direction === 'backward');
+    const params: Record<string, unknown> = {};
+    const where = seek === undefined ? '' : ` WHERE ${seekCondition(keys, seek, descending ? '<' : '>', params)}`;
+    const order = keys.map((key) => `${key} ${descending ? 'DESC' : 'ASC'}`).join(', ');
+    const selected = keys.map((key, i) => `${key} AS k${i}`).join(', ');
+    const sortColumn = this.plan.sort === undefined ? '' : `, ${this.plan.sort.expression.sql} AS sk`;
+    const sql =
+      `SELECT ${selected} FROM (SELECT ${this.plan.table.alias}.id AS id${sortColumn} FROM ${this.source()}) p` +
+      `${where} ORDER BY ${order} LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`;
+    const rows = await this.run<Record<string, unknown>>(sql, params);
+    return rows.map((row) => ({ id: String(row[`k${keys.length - 1}`]), keys: keys.map((_, i) => row[`k${i}`]) }));
+  }
+
+  private keyExpressions(): string[] {
+    const sort = this.plan.sort;
+    if (sort === undefined) return ['p.id'];
+    return ['CASE WHEN p.sk IS NULL THEN 1 ELSE 0 END', `COALESCE(p.sk, ${sort.expression.numeric ? '0' : "''"})`, 'p.id'];
+  }
+
+  private keysOf(row: KeyedRow): KeyValue[] {
+    return row.keys.map((value, i) => (i === 0 && this.keyCount === 3 ? Number(value) : (value as KeyValue)));
+  }
+
+  private source(): string {
+    const { table, filter } = this.plan;
+    const live = `${table.alias}.tenant_id = :listTenant AND ${table.alias}.deleted_at IS NULL`;
+    return `${table.table} ${table.alias} WHERE ${live}${filter === undefined ? '' : ` AND ${filter.sql}`}`;
+  }
+
+  private run<T>(sql: string, extra: Record<string, unknown>): Promise<T[]> {
+    const named = { ...this.plan.params, ...extra, listTenant: this.plan.tenant };
+    const [text, bound] = this.manager.connection.driver.escapeQueryWithParameters(sql, named);
+    return this.manager.query(text, bound) as Promise<T[]>;
+  }
+}
+
+interface KeyedRow {
+  readonly id: string;
+  readonly keys: unknown[];
+}
+
+/** `(k0, k1, …) > (v0, v1, …)` spelt out, since SQLite and PostgreSQL differ on row-value comparisons with mixed directions. */
+function seekCondition(keys: readonly string[], values: readonly KeyValue[], op: '<' | '>', params: Record<string, unknown>): string {
+  const bind = (i: number): string => {
+    params[`seek${i}`] = values[i];
+    return `:seek${i}`;
+  };
+  const terms = keys.map((key, i) => {
+    const equal = keys.slice(0, i).map((earlier, j) => `${earlier} = ${bind(j)}`);
+    return `(${[...equal, `${key} ${op} ${bind(i)}`].join(' AND ')})`;
+  });
+  return `(${terms.join(' OR ')})`;
+}
