@@ -81,6 +81,7 @@ function compileValuePath(filter: ValuePathFilter, scope: Scope): Predicate {
   if (filter.path.sub !== undefined) throw ScimError.invalidFilter(`"[...]" must follow an attribute, not "${label}"`);
   const { leaf, read } = target(filter.path, scope);
   if (leaf.type !== 'complex') throw ScimError.invalidFilter(`"${label}" is not complex, so it takes no "[...]" filter`);
+  if (leaf.name === 'meta' && filter.path.uri === undefined) throw ScimError.invalidFilter('"meta" takes no "[...]" filter; name its sub-attributes, e.g. meta.lastModified');
   const inner = compile(filter.filter, { resolve: scope.resolve, element: filter.path });
   // All of the bracket's conditions hold for one element (RFC 7644 §3.4.2.2 valuePath).
   return (x) => read(x).some((element) => isRecord(element) && inner(element));
@@ -114,6 +115,7 @@ function target(path: AttrPath, scope: Scope): Target {
     const label = formatAttrPath(path);
     if (resolved === undefined) throw ScimError.invalidFilter(`unknown attribute "${label}"`);
     if (resolved.attribute.returned === 'never' || resolved.subAttribute?.returned === 'never') throw notFilterable(label);
+    if (isDerivedMeta(resolved)) throw ScimError.invalidFilter(`"${label}" cannot be filtered on: it is derived when the resource is served`);
     return { label, leaf: resolved.subAttribute ?? resolved.attribute, read: reader(resolved) };
   }
   const label = `${formatAttrPath(outer)}.${formatAttrPath(path)}`;
@@ -132,6 +134,15 @@ function reader({ extension, attribute, subAttribute }: ResolvedAttribute): Targ
     const values = list(member(container, attribute.name));
     return subAttribute === undefined ? values : values.flatMap((v) => list(member(v, subAttribute.name)));
   };
+}
+
+/**
+ * meta.location and meta.version are built when a resource is served (from the public URL and
+ * the row version), so they are not stored where a filter could find them; clients compare
+ * versions with ETags (RFC 7644 §3.14).
+ */
+function isDerivedMeta(resolved: ResolvedAttribute): boolean {
+  return resolved.extension === undefined && resolved.attribute.name === 'meta' && (resolved.subAttribute?.name === 'location' || resolved.subAttribute?.name === 'version');
 }
 
 function notFilterable(label: string): ScimError {
@@ -172,7 +183,8 @@ export function compileTest(leaf: AttributeInfo, op: CompareOp, literal: Scalar,
     case 'dateTime': {
       if (isSubstringOp) rejectOp('it is a dateTime');
       const instant = typeof literal === 'string' ? Date.parse(literal) : NaN;
-      if (Number.isNaN(instant)) want('a dateTime string such as "2024-01-31T12:00:00Z"');
+      // Years past 9999 have no xsd:dateTime four-digit form (RFC 7643 §2.3.5) and would not order as text.
+      if (Number.isNaN(instant) || !isFourDigitYear(instant)) want('a dateTime string such as "2024-01-31T12:00:00Z"');
       return (v) => typeof v === 'string' && order(op, Date.parse(v), instant);
     }
     case 'string':
@@ -182,6 +194,11 @@ export function compileTest(leaf: AttributeInfo, op: CompareOp, literal: Scalar,
     case 'complex':
       return rejectOp('it is complex; compare one of its sub-attributes');
   }
+}
+
+function isFourDigitYear(instant: number): boolean {
+  const year = new Date(instant).getUTCFullYear();
+  return year >= 0 && year <= 9999;
 }
 
 function textTest(leaf: AttributeInfo, op: CompareOp, literal: string): Test {

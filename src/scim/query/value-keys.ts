@@ -27,7 +27,10 @@ export function textKeyOf(attribute: KeyedAttribute, value: string | boolean): s
   switch (attribute.type) {
     case 'dateTime': {
       const instant = Date.parse(value);
-      return Number.isNaN(instant) ? undefined : new Date(instant).toISOString();
+      if (Number.isNaN(instant)) return undefined;
+      const year = new Date(instant).getUTCFullYear();
+      // Only four-digit years keep text order equal to time order ("+010000-…" would sort first).
+      return year < 0 || year > 9999 ? undefined : new Date(instant).toISOString();
     }
     case 'string':
     case 'reference':
