@@ -34,6 +34,10 @@ import { RolesRepository } from './modules/roles/roles.repository.js';
 import { RolesService } from './modules/roles/roles.service.js';
 import { UsersController } from './modules/users/users.controller.js';
 import { RootSearchController } from './modules/search/root-search.controller.js';
+import { GroupsController } from './modules/groups/groups.controller.js';
+import { GroupsDiscovery } from './modules/groups/groups-discovery.js';
+import { GroupsRepository } from './modules/groups/groups.repository.js';
+import { GroupsService } from './modules/groups/groups.service.js';
 import { SearchRegistry } from './modules/search/search.registry.js';
 import { UsersDiscovery } from './modules/users/users-discovery.js';
 import { UsersRepository } from './modules/users/users.repository.js';
@@ -78,6 +82,7 @@ export class RosterModule {
       controllers: [
         DiscoveryController,
         UsersController,
+        GroupsController,
         RootSearchController,
         MeController,
         OAuthController,
@@ -102,6 +107,9 @@ export class RosterModule {
         UsersRepository,
         UsersService,
         UsersDiscovery,
+        GroupsRepository,
+        GroupsService,
+        GroupsDiscovery,
         ConnectionsRepository,
         ConnectionsService,
         TokensRepository,
@@ -114,7 +122,7 @@ export class RosterModule {
         ScimRouteTable,
         { provide: APP_FILTER, useClass: RosterExceptionFilter },
       ],
-      exports: [TenantsService, ConnectionsService, RolesService, UsersService, DiscoveryRegistry],
+      exports: [TenantsService, ConnectionsService, RolesService, UsersService, GroupsService, DiscoveryRegistry],
     };
   }
 }

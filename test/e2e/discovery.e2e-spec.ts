@@ -82,7 +82,7 @@ describe.each(databaseKinds())('discovery on %s', (kind) => {
     const response = await roster.http.get<ListResponse<{ id: string; endpoint: string }>>('/scim/v2/ResourceTypes');
     expect(response.status).toBe(200);
     // Each resource module registers its type when it lands.
-    expect(response.body.Resources.map((type) => type.id)).toEqual(['User']);
+    expect(response.body.Resources.map((type) => type.id)).toEqual(['User', 'Group']);
     for (const type of response.body.Resources) {
       const endpoint = await roster.http.post(`/scim/v2${type.endpoint}`, { body: {} });
       expect(endpoint.status).toBe(401);

@@ -1,11 +1,11 @@
 import { ScimError } from '../../scim/errors.js';
 import type { AttrPath, CompareFilter, Filter, ValuePathFilter } from '../../scim/filter/ast.js';
-import { formatAttrPath } from '../../scim/filter/ast.js';
+import { formatAttrPath, valuePath } from '../../scim/filter/ast.js';
 import type { AttributeInfo, AttributeResolver } from '../../scim/filter/attribute-resolver.js';
 import { compileMatcher, compileTest } from '../../scim/filter/evaluate.js';
 import { indexedAttrName, MARKER_SUB } from '../../scim/query/indexed-values.js';
 import { codePointLength, keyPrefixOf, prefixUpperBound, textKeyOf } from '../../scim/query/value-keys.js';
-import type { ResourceTable, SqlParams } from './resource-table.js';
+import type { RelationAttribute, ResourceTable, SqlParams } from './resource-table.js';
 
 /**
  * RFC 7644 §3.4.2.2 filters compiled to one parameterised SQL condition over a resource table,
@@ -27,6 +27,25 @@ export function filterToSql(filter: Filter, resolve: AttributeResolver, table: R
   return new FilterCompiler(resolve, table, params, tenant).resource(filter, 'in');
 }
 
+/**
+ * `attr[filter]` over one link row aliased `alias` (a row of `group_members`, say), for
+ * changes such as PATCH remove `members[value eq "…"]` that run as one SQL statement.
+ */
+export function relationFilterToSql(
+  attr: string,
+  filter: Filter,
+  resolve: AttributeResolver,
+  table: ResourceTable,
+  params: SqlParams,
+  alias: string,
+): string {
+  const path = valuePath(attr, filter);
+  compileMatcher(path, resolve);
+  const relation = table.relations.find((r) => r.attr === attr.toLowerCase());
+  if (relation === undefined) throw new Error(`${attr} is not a relation of ${table.table}`);
+  return new FilterCompiler(resolve, table, params, ':unused').relationElement(relation, path, filter, alias);
+}
+
 /** `in`: may drive the query from the values index; `exists`: checked per candidate row. */
 type Mode = 'in' | 'exists';
 
@@ -34,6 +53,7 @@ type Target =
   | { readonly kind: 'values'; readonly attr: string; readonly sub: string; readonly leaf: AttributeInfo; readonly label: string }
   | { readonly kind: 'column'; readonly column: string; readonly leaf: AttributeInfo; readonly label: string }
   | { readonly kind: 'constant'; readonly value: string; readonly leaf: AttributeInfo; readonly label: string }
+  | { readonly kind: 'relation'; readonly relation: RelationAttribute; readonly leaf: AttributeInfo; readonly label: string }
   | { readonly kind: 'always' };
 
 /** A condition on the current row of the values table, whose alias is given. */
@@ -107,6 +127,8 @@ class FilterCompiler {
         return compileTest(target.leaf, filter.op, filter.value, target.label)(target.value) ? '1 = 1' : '1 = 0';
       case 'column':
         return this.condition(target.leaf, filter.op, filter.value)(`${this.table.alias}.${target.column}`);
+      case 'relation':
+        return this.related(target.relation, this.relationCondition(target.relation, target.leaf, filter.op, filter.value), this.modeFor(filter, mode));
       case 'values':
         return this.rows(target.attr, target.sub, this.valueCondition(target.leaf, filter.op, filter.value), this.modeFor(filter, mode));
     }
@@ -118,6 +140,8 @@ class FilterCompiler {
       case 'column':
       case 'constant':
         return '1 = 1';
+      case 'relation':
+        return this.related(target.relation, undefined, mode);
       case 'values':
         return target.leaf.type === 'complex'
           ? this.rows(target.attr, MARKER_SUB, (v) => `${v}.num_value = 1`, mode)
@@ -128,6 +152,7 @@ class FilterCompiler {
   /** `attr[filter]`: rows of one element; driven by the most selective positive condition inside, else by the element markers. */
   private valuePath(filter: ValuePathFilter, mode: Mode): string {
     const outer = this.target(filter.path);
+    if (outer.kind === 'relation') return this.related(outer.relation, (l) => this.relationElement(outer.relation, filter, filter.filter, l), mode);
     if (outer.kind !== 'values') throw ScimError.invalidFilter(`"${formatAttrPath(filter.path)}" takes no "[...]" filter`);
     const a = this.params.alias();
     const anchor = this.anchorOf(filter);
@@ -179,6 +204,41 @@ class FilterCompiler {
       ...(condition === undefined ? [] : [condition(b)]),
     ];
     return `EXISTS (SELECT 1 FROM ${this.table.valuesTable} ${b} WHERE ${where.join(' AND ')})`;
+  }
+
+  /** Link rows of the resource (members of a group, groups of a user), optionally meeting a condition. */
+  private related(relation: RelationAttribute, condition: RowCondition | undefined, mode: Mode): string {
+    const l = this.params.alias();
+    const where = [`${l}.tenant_id = ${this.tenant}`, ...(condition === undefined ? [] : [condition(l)])].join(' AND ');
+    if (mode === 'in') return `${this.id} IN (SELECT ${l}.${relation.ownerColumn} FROM ${relation.table} ${l} WHERE ${where})`;
+    return `EXISTS (SELECT 1 FROM ${relation.table} ${l} WHERE ${l}.${relation.ownerColumn} = ${this.id} AND ${where})`;
+  }
+
+  private relationCondition(relation: RelationAttribute, leaf: AttributeInfo, op: CompareFilter['op'], value: string | number | boolean): RowCondition {
+    const test = this.condition(leaf, op, value);
+    return (l) => test(`${l}.${relation.valueColumn}`);
+  }
+
+  /** The inside of `members[...]`: only `value` is stored, so only `value` can be compared. */
+  relationElement(relation: RelationAttribute, outer: ValuePathFilter, filter: Filter, l: string): string {
+    switch (filter.kind) {
+      case 'and':
+        return `(${this.relationElement(relation, outer, filter.left, l)} AND ${this.relationElement(relation, outer, filter.right, l)})`;
+      case 'or':
+        return `(${this.relationElement(relation, outer, filter.left, l)} OR ${this.relationElement(relation, outer, filter.right, l)})`;
+      case 'not':
+        return `NOT (${this.relationElement(relation, outer, filter.filter, l)})`;
+      case 'valuePath':
+        throw ScimError.invalidFilter('value paths cannot nest');
+      case 'present':
+      case 'compare': {
+        const { sub, leaf } = this.elementTarget(outer, filter.path);
+        if (sub !== 'value') throw ScimError.invalidFilter(`"${formatAttrPath(outer.path)}.${filter.path.attr}" cannot be filtered on; filter on "${formatAttrPath(outer.path)}.value"`);
+        if (filter.kind === 'present' || filter.value === null) return filter.kind === 'compare' && filter.op === 'eq' ? '1 = 0' : '1 = 1';
+        if (filter.op === 'ne') return `NOT (${this.relationCondition(relation, leaf, 'eq', filter.value)(l)})`;
+        return this.relationCondition(relation, leaf, filter.op, filter.value)(l);
+      }
+    }
   }
 
   /** Rows of one attribute (and sub-attribute) of the resource, optionally meeting a condition. */
@@ -248,6 +308,14 @@ class FilterCompiler {
     const { extension, attribute } = resolved;
     let sub = resolved.subAttribute;
     if (extension === undefined && attribute.name === 'meta') return this.metaTarget(sub, label);
+    const relation = extension === undefined ? this.table.relations.find((r) => r.attr === attribute.name.toLowerCase()) : undefined;
+    if (relation !== undefined) {
+      const value = sub ?? this.resolve({ ...path, sub: 'value' })?.subAttribute;
+      if (value === undefined || value.name !== 'value') {
+        throw ScimError.invalidFilter(`"${label}" cannot be filtered on; filter on "${attribute.name}.value"`);
+      }
+      return { kind: 'relation', relation, leaf: value, label };
+    }
     if (sub === undefined && attribute.type === 'complex') {
       // RFC 7644 §3.4.2.2: a complex attribute compared as a whole compares its "value"; `pr` asks for any value.
       const value = this.resolve({ ...path, sub: 'value' })?.subAttribute;
@@ -319,6 +387,7 @@ function flattenAnd(filter: Filter): Filter[] {
 function compareSelectivity(filter: CompareFilter, target: Target): number {
   if (filter.value === null || filter.op === 'ne' || filter.op === 'co' || filter.op === 'ew') return 0;
   if (target.kind === 'column') return filter.op === 'eq' ? 3 : 2;
+  if (target.kind === 'relation') return filter.op === 'eq' ? 4 : 0;
   if (target.kind !== 'values') return 0;
   const lowCardinality = target.leaf.type === 'boolean' || hasCanonicalValues(target.leaf);
   if (filter.op === 'eq') return lowCardinality ? 1 : 4;

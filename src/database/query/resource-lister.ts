@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { KeyValue } from '../../scim/query/cursor.js';
+import { runSql } from '../run-sql.js';
 import type { SortOrder } from '../../scim/query/list-request.js';
 import type { ResourceTable, SqlCondition } from './resource-table.js';
 import type { SortExpression } from './sort-sql.js';
@@ -94,14 +95,12 @@ export class ResourceLister {
 
   private source(): string {
     const { table, filter } = this.plan;
-    const live = `${table.alias}.tenant_id = :listTenant AND ${table.alias}.deleted_at IS NULL`;
+    const live = `${table.alias}.tenant_id = :listTenant${table.softDeleted ? ` AND ${table.alias}.deleted_at IS NULL` : ''}`;
     return `${table.table} ${table.alias} WHERE ${live}${filter === undefined ? '' : ` AND ${filter.sql}`}`;
   }
 
   private run<T>(sql: string, extra: Record<string, unknown>): Promise<T[]> {
-    const named = { ...this.plan.params, ...extra, listTenant: this.plan.tenant };
-    const [text, bound] = this.manager.connection.driver.escapeQueryWithParameters(sql, named);
-    return this.manager.query(text, bound) as Promise<T[]>;
+    return runSql<T>(this.manager, sql, { ...this.plan.params, ...extra, listTenant: this.plan.tenant });
   }
 }
 

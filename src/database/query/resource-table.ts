@@ -9,9 +9,23 @@ export interface ResourceTable {
   readonly table: string;
   readonly alias: string;
   readonly valuesTable: string;
+  /** Whether rows are soft-deleted (a `deleted_at` column) rather than removed. */
+  readonly softDeleted: boolean;
   /** Columns holding meta.created and meta.lastModified as `Date#toISOString()` text. */
   readonly createdColumn: string;
   readonly lastModifiedColumn: string;
+  /** Multi-valued attributes kept as rows of a link table instead of values rows (group membership). */
+  readonly relations: readonly RelationAttribute[];
+}
+
+/** An attribute whose `value`s are the rows of a link table, e.g. Group `members` and User `groups`. */
+export interface RelationAttribute {
+  /** The attribute name, lower-cased as in indexed-values.ts. */
+  readonly attr: string;
+  readonly table: string;
+  /** The column holding the resource's id, and the one holding each value. */
+  readonly ownerColumn: string;
+  readonly valueColumn: string;
 }
 
 export const USER_TABLE: ResourceTable = {
@@ -19,8 +33,21 @@ export const USER_TABLE: ResourceTable = {
   table: 'users',
   alias: 'r',
   valuesTable: 'user_values',
+  softDeleted: true,
   createdColumn: 'created_at',
   lastModifiedColumn: 'last_modified',
+  relations: [{ attr: 'groups', table: 'group_members', ownerColumn: 'member_id', valueColumn: 'group_id' }],
+};
+
+export const GROUP_TABLE: ResourceTable = {
+  resourceType: 'Group',
+  table: 'groups',
+  alias: 'r',
+  valuesTable: 'group_values',
+  softDeleted: false,
+  createdColumn: 'created_at',
+  lastModifiedColumn: 'last_modified',
+  relations: [{ attr: 'members', table: 'group_members', ownerColumn: 'group_id', valueColumn: 'member_id' }],
 };
 
 /** A WHERE fragment and the named parameters (`:name`, TypeORM style) it uses. */

@@ -26,6 +26,9 @@ export function sortExpression(sortBy: string, resolve: AttributeResolver, table
     if (resolved.subAttribute?.name === 'lastModified') return { sql: `${table.alias}.${table.lastModifiedColumn}`, numeric: false };
     throw ScimError.invalidValue(`Resources cannot be sorted by "${sortBy}"; meta.created and meta.lastModified can.`);
   }
+  if (extension === undefined && table.relations.some((relation) => relation.attr === attribute.name.toLowerCase())) {
+    throw ScimError.invalidValue(`Resources cannot be sorted by "${sortBy}", a list of links.`);
+  }
   let leaf = resolved.subAttribute ?? attribute;
   if (leaf.type === 'complex') {
     const value = resolve({ ...path, sub: 'value' })?.subAttribute;

@@ -21,6 +21,16 @@ export class RoleRules {
     });
   }
 
+  /** Whether the catalog holds the role with this key. */
+  has(key: string): boolean {
+    return this.catalog.has(key);
+  }
+
+  /** The catalog's spelling of a role key, if the catalog has it. */
+  nameOf(key: string): string | undefined {
+    return this.catalog.get(key);
+  }
+
   /** Which of these roles are unique (held by at most one active user). */
   uniqueAmong(names: readonly string[]): string[] {
     return [...new Set(names.map(caseFold))].filter((key) => this.uniqueKeys.has(key));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
+import { GroupEntity } from '../../database/entities/group.entity.js';
 import { RoleEntity } from '../../database/entities/role.entity.js';
 import { UserRoleEntity } from '../../database/entities/user-role.entity.js';
 import type { TenantId } from '../tenants/tenant-id.js';
@@ -26,9 +27,12 @@ export class RolesRepository {
     await this.rows.save(role);
   }
 
-  /** How many live users hold the role directly. */
-  countHolders(tenant: TenantId, roleKey: string): Promise<number> {
-    return this.rows.manager.getRepository(UserRoleEntity).countBy({ tenantId: tenant, roleKey });
+  /** How many live users hold the role directly, and how many groups grant it. */
+  async countHolders(tenant: TenantId, roleKey: string): Promise<{ users: number; groups: number }> {
+    return {
+      users: await this.rows.manager.getRepository(UserRoleEntity).countBy({ tenantId: tenant, roleKey }),
+      groups: await this.rows.manager.getRepository(GroupEntity).countBy({ tenantId: tenant, roleKey }),
+    };
   }
 
   async delete(tenant: TenantId, id: string): Promise<void> {

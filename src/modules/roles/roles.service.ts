@@ -74,13 +74,16 @@ export class RolesService {
     if (role.isSystem) throw ScimError.mutability(`system role ${JSON.stringify(role.name)} cannot be deleted`);
     // Refused rather than cascaded: silently taking a role from users is a change their IdP never made.
     const holders = await this.roles.countHolders(tenant, role.nameKey);
-    if (holders > 0) {
-      throw new ScimError(409, `role ${JSON.stringify(role.name)} is held by ${holders} user(s); take it from them first`);
+    if (holders.users > 0 || holders.groups > 0) {
+      throw new ScimError(
+        409,
+        `role ${JSON.stringify(role.name)} is held by ${holders.users} user(s) and granted by ${holders.groups} group(s); take it from them first`,
+      );
     }
     try {
       await this.roles.delete(tenant, id);
     } catch (error) {
-      if (isForeignKeyViolation(error)) throw new ScimError(409, `role ${JSON.stringify(role.name)} was just given to a user`);
+      if (isForeignKeyViolation(error)) throw new ScimError(409, `role ${JSON.stringify(role.name)} was just given to a user or group`);
       throw error;
     }
   }

@@ -6,7 +6,7 @@ import { setResourceHeaders } from '../../http/scim-write-reply.js';
 import { readPatchRequest } from '../../scim/patch/patch-request.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
 import type { ListResponse } from '../../scim/list-response.js';
-import { parseAttributeList, projectResource, type Projection } from '../../scim/projection.js';
+import { parseAttributeList, type Projection } from '../../scim/projection.js';
 import { listRequestFromQuery, listRequestFromSearchBody } from '../../scim/query/list-request.js';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ScimAuthGuard } from '../auth/scim-auth.guard.js';
@@ -57,7 +57,7 @@ export class UsersController {
       void reply.status(304);
       return undefined;
     }
-    return project(user, projection);
+    return this.users.render(tenant, user, projection);
   }
 
   @Post()
@@ -71,7 +71,7 @@ export class UsersController {
     const projection = readProjection(query);
     const user = await this.users.create(tenant, body);
     setResourceHeaders(reply, user.version, locationOf(user));
-    return project(user, projection);
+    return this.users.render(tenant, user, projection);
   }
 
   @Put(':id')
@@ -87,7 +87,7 @@ export class UsersController {
     const projection = readProjection(query);
     const user = await this.users.replace(tenant, id, body, ifMatch);
     setResourceHeaders(reply, user.version);
-    return project(user, projection);
+    return this.users.render(tenant, user, projection);
   }
 
   @Patch(':id')
@@ -103,7 +103,7 @@ export class UsersController {
     const projection = readProjection(query);
     const user = await this.users.patch(tenant, id, readPatchRequest(body), ifMatch);
     setResourceHeaders(reply, user.version);
-    return project(user, projection);
+    return this.users.render(tenant, user, projection);
   }
 
   @Delete(':id')
@@ -120,10 +120,6 @@ function readProjection(query: ProjectionQuery): Projection {
     attributes: parseAttributeList(query.attributes, USER_CONTEXT),
     excludedAttributes: parseAttributeList(query.excludedAttributes, USER_CONTEXT),
   };
-}
-
-function project(user: WrittenUser, projection: Projection): ScimObject {
-  return projectResource(user.resource, projection, USER_CONTEXT);
 }
 
 function locationOf(user: WrittenUser): string {

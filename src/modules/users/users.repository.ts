@@ -46,13 +46,14 @@ export class UsersRepository {
 
   /**
    * The live user, read inside a write's transaction and locked against other writers until it
-   * ends (PostgreSQL row lock; SQLite's writers already run one at a time).
+   * ends (PostgreSQL row lock; SQLite's writers already run one at a time). FOR NO KEY UPDATE,
+   * not FOR UPDATE: a membership insert's foreign-key check (FOR KEY SHARE) need not wait.
    */
   findForUpdate(tenant: TenantId, id: string, manager: EntityManager): Promise<UserEntity | null> {
     const isPostgres = manager.connection.options.type === 'postgres';
     return manager.getRepository(UserEntity).findOne({
       where: { tenantId: tenant, id, deletedAt: IsNull() },
-      ...(isPostgres ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      ...(isPostgres ? { lock: { mode: 'for_no_key_update' as const } } : {}),
     });
   }
 
@@ -101,22 +102,16 @@ export class UsersRepository {
     await replaceIndexedValues(manager, 'user_values', tenant, userId, userIndexRows(data, userId));
   }
 
-  /**
-   * Records the roles a user holds directly, and which of them are unique roles it holds; a
-   * unique role held by someone else fails that table's primary key.
-   */
-  async setRoles(
-    tenant: TenantId,
-    userId: string,
-    roles: { readonly held: readonly string[]; readonly unique: readonly string[] },
-    manager: EntityManager,
-  ): Promise<void> {
+  /** A deleted user holds no unique role any more. */
+  async releaseUniqueRoles(tenant: TenantId, userId: string, manager: EntityManager): Promise<void> {
+    await manager.getRepository(UniqueRoleHolderEntity).delete({ tenantId: tenant, userId });
+  }
+
+  /** Records the roles a user holds directly (by catalog key); the catalog refuses to delete a role in use. */
+  async setDirectRoles(tenant: TenantId, userId: string, held: readonly string[], manager: EntityManager): Promise<void> {
     const direct = manager.getRepository(UserRoleEntity);
-    const holders = manager.getRepository(UniqueRoleHolderEntity);
     await direct.delete({ tenantId: tenant, userId });
-    await holders.delete({ tenantId: tenant, userId });
-    if (roles.held.length > 0) await direct.insert(roles.held.map((roleKey) => ({ tenantId: tenant, userId, roleKey })));
-    if (roles.unique.length > 0) await holders.insert(roles.unique.map((roleKey) => ({ tenantId: tenant, roleKey, userId })));
+    if (held.length > 0) await direct.insert(held.map((roleKey) => ({ tenantId: tenant, userId, roleKey })));
   }
 }
 

@@ -14,11 +14,13 @@ import { ScimError } from '../../scim/errors.js';
 import { applyPatch } from '../../scim/patch/apply-patch.js';
 import { type ListResponse, toPagedListResponse } from '../../scim/list-response.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
-import { parseAttributeList, projectResource, type Projection } from '../../scim/projection.js';
+import { parseAttributeList, projectResource, type Projection, requestedTopLevelAttributes } from '../../scim/projection.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
 import { hashSecret } from '../auth/secret-hash.js';
+import { GroupsRepository, type GroupRef } from '../groups/groups.repository.js';
 import type { RoleRules } from '../roles/role-rules.js';
+import { refreshUniqueRoleHoldings } from '../roles/unique-role-holdings.js';
 import { RolesService } from '../roles/roles.service.js';
 import type { TenantId } from '../tenants/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
@@ -33,11 +35,13 @@ interface WriteRules {
   readonly userNameFormat: 'any' | 'email';
 }
 
+/** What the rest of the platform asks about a user (DESIGN.md admin access). */
 export interface UserAccess {
   readonly active: boolean;
+  /** Effective roles: the user's own `roles` ∪ the roles of its groups, in catalog spelling. */
   readonly roles: readonly string[];
   readonly libraries: readonly string[];
-  readonly groups: readonly string[];
+  readonly groups: readonly { readonly id: string; readonly displayName: string }[];
 }
 
 export interface WrittenUser {
@@ -56,6 +60,7 @@ export class UsersService {
 
   constructor(
     private readonly users: UsersRepository,
+    private readonly groups: GroupsRepository,
     private readonly tenants: TenantsService,
     private readonly roles: RolesService,
     private readonly transactions: TransactionRunner,
@@ -81,10 +86,33 @@ export class UsersService {
     };
     const page = await this.users.listIds(tenant, request);
     const users = await this.users.findManyByIds(tenant, page.ids);
+    const groups = this.wantsGroups(projection) ? await this.groups.groupsOfUsers(tenant, page.ids) : undefined;
     return toPagedListResponse(
-      users.map((user) => projectResource(this.written(user).resource, projection, USER_CONTEXT)),
+      users.map((user) => projectResource(this.withGroups(this.written(user).resource, groups?.get(user.id) ?? []), projection, USER_CONTEXT)),
       page,
     );
+  }
+
+  /** The SCIM JSON of a user, projected; its groups are read only when the projection returns them. */
+  async render(tenant: TenantId, user: WrittenUser, projection: Projection): Promise<ScimObject> {
+    const id = user.resource.id as string;
+    const groups = this.wantsGroups(projection) ? ((await this.groups.groupsOfUsers(tenant, [id])).get(id) ?? []) : [];
+    return projectResource(this.withGroups(user.resource, groups), projection, USER_CONTEXT);
+  }
+
+  private wantsGroups(projection: Projection): boolean {
+    return requestedTopLevelAttributes(projection, USER_CONTEXT).has('groups');
+  }
+
+  /** RFC 7643 §4.1.2 `groups`: readOnly, derived from memberships, direct only (no nested groups). */
+  private withGroups(resource: ScimObject, groups: readonly GroupRef[]): ScimObject {
+    if (groups.length === 0) return resource;
+    const { meta, ...rest } = resource;
+    return {
+      ...rest,
+      groups: groups.map((group) => ({ value: group.id, $ref: `${this.scimBaseUrl}/Groups/${group.id}`, display: group.displayName, type: 'direct' })),
+      meta,
+    };
   }
 
   /** RFC 7644 §3.3; a soft-deleted user with the same userName comes back with the same id. */
@@ -104,7 +132,8 @@ export class UsersService {
         user = Object.assign(new UserEntity(), { ...changes, id: randomUUID(), tenantId: tenant, version: 1, createdAt: now, deletedAt: null });
         await this.users.insert(user, manager);
       }
-      await this.users.setRoles(tenant, user.id, roleHoldings(document.roleNames, document.active, rules), manager);
+      await this.users.setDirectRoles(tenant, user.id, roleHoldings(document.roleNames, document.active, rules).held, manager);
+      await refreshUniqueRoleHoldings(manager, tenant, [user.id], rules.roles.uniqueKeys);
       await this.users.writeIndex(tenant, user.id, document.data, manager);
       return user;
     }, document.userName);
@@ -132,16 +161,25 @@ export class UsersService {
       if (!user) throw ScimError.notFound('User', id);
       assertIfMatch(ifMatch, user.version);
       if (!(await this.users.softDelete(tenant, id, user.version, nowIso(), manager))) throw ScimError.notFound('User', id);
-      await this.users.setRoles(tenant, id, { held: [], unique: [] }, manager);
+      await this.users.setDirectRoles(tenant, id, [], manager);
+      // No membership, role or grant comes back with a user restored by POST.
+      await this.groups.removeUserFromAllGroups(tenant, id, manager);
+      await this.users.releaseUniqueRoles(tenant, id, manager);
     });
   }
 
   /** What the rest of the platform asks (DESIGN.md admin access); groups and libraries join in their issues. */
   async access(tenant: TenantId, id: string): Promise<UserAccess> {
-    await this.tenants.require(tenant);
+    const rules = await this.rulesFor(tenant);
     const user = await this.users.findById(tenant, id);
     if (!user) throw ScimError.notFound('User', id);
-    return { active: user.active, roles: roleNamesOf(user.data), libraries: [], groups: [] };
+    const groups = (await this.groups.groupsOfUsers(tenant, [id])).get(id) ?? [];
+    return {
+      active: user.active,
+      roles: effectiveRoles(roleNamesOf(user.data), groups, rules.roles),
+      libraries: [],
+      groups: groups.map((group) => ({ id: group.id, displayName: group.displayName })),
+    };
   }
 
   /** Hard-deletes users soft-deleted more than `olderThanDays` days ago. */
@@ -176,7 +214,10 @@ export class UsersService {
       }
       const before = roleHoldings(roleNamesOf(current.data), current.active, rules);
       const after = roleHoldings(document.roleNames, document.active, rules);
-      if (!sameHoldings(before, after)) await this.users.setRoles(tenant, id, after, manager);
+      if (!sameHoldings(before, after)) {
+        await this.users.setDirectRoles(tenant, id, after.held, manager);
+        await refreshUniqueRoleHoldings(manager, tenant, [id], rules.roles.uniqueKeys);
+      }
       await this.users.writeIndex(tenant, id, document.data, manager);
       return Object.assign(current, changes, { version: current.version + 1 });
     }, () => userName);
@@ -228,6 +269,14 @@ export class UsersService {
   private written(user: UserEntity): WrittenUser {
     return { resource: toScimUser(user, this.scimBaseUrl), version: user.version };
   }
+}
+
+/** Direct roles ∪ group roles, each once, in the catalog's spelling, sorted. */
+function effectiveRoles(direct: readonly string[], groups: readonly GroupRef[], rules: RoleRules): string[] {
+  const byKey = new Map<string, string>();
+  for (const name of direct) byKey.set(caseFold(name), name);
+  for (const group of groups) if (!byKey.has(group.roleKey)) byKey.set(group.roleKey, rules.nameOf(group.roleKey) ?? group.roleKey);
+  return [...byKey.values()].sort();
 }
 
 interface RoleHoldings {

@@ -1,0 +1,21 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * Runs SQL written with `:named` parameters on either engine: TypeORM's driver turns the names
+ * into `?` (SQLite) or `$n` (PostgreSQL) and binds the values, so no value is ever spliced in.
+ */
+export async function runSql<T = Record<string, unknown>>(manager: EntityManager, sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params);
+  const result: unknown = await manager.query(text, bound);
+  return Array.isArray(result) ? (result as T[]) : [];
+}
+
+/** `:name0, :name1, …` for an IN list, with the values added to `params`. */
+export function inList(name: string, values: readonly unknown[], params: Record<string, unknown>): string {
+  return values
+    .map((value, i) => {
+      params[`${name}${i}`] = value;
+      return `:${name}${i}`;
+    })
+    .join(', ');
+}

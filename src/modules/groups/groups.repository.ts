@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type EntityManager, type Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
+import { GroupEntity } from '../../database/entities/group.entity.js';
+import { relationFilterToSql } from '../../database/query/filter-sql.js';
+import { replaceIndexedValues } from '../../database/query/indexed-values-store.js';
+import { listIds, type ListedIds } from '../../database/query/list-query.js';
+import { GROUP_TABLE, SqlParams } from '../../database/query/resource-table.js';
+import { inList, runSql } from '../../database/run-sql.js';
+import type { IsoTimestamp } from '../../database/timestamps.js';
+import type { Filter } from '../../scim/filter/ast.js';
+import type { ScimObject } from '../../scim/patch/scim-json.js';
+import { indexedValuesOf } from '../../scim/query/indexed-values.js';
+import type { ListRequest } from '../../scim/query/list-request.js';
+import type { TenantId } from '../tenants/tenant-id.js';
+import { GROUP_CONTEXT, GROUP_RESOLVER } from './group-resource.js';
+
+export type GroupChanges = Pick<GroupEntity, 'displayName' | 'displayNameKey' | 'roleKey' | 'data' | 'lastModified'>;
+
+/** A member as a Group answer shows it (RFC 7643 §4.2). */
+export interface MemberRow {
+  readonly id: string;
+  readonly display: string;
+}
+
+/** A group as a User's `groups` attribute shows it. */
+export interface GroupRef {
+  readonly id: string;
+  readonly displayName: string;
+  readonly roleKey: string;
+}
+
+const CHUNK = 500;
+const MEMBER_PAGE = 5000;
+
+/** Every method takes the tenant first; membership changes are set operations in SQL. */
+@Injectable()
+export class GroupsRepository {
+  constructor(@InjectRepository(GroupEntity, ROSTER_DATA_SOURCE) private readonly rows: Repository<GroupEntity>) {}
+
+  findById(tenant: TenantId, id: string): Promise<GroupEntity | null> {
+    return this.rows.findOneBy({ tenantId: tenant, id });
+  }
+
+  /** The group, locked against other writers until the transaction ends (PostgreSQL; SQLite's writers queue). */
+  findForUpdate(tenant: TenantId, id: string, manager: EntityManager): Promise<GroupEntity | null> {
+    const isPostgres = manager.connection.options.type === 'postgres';
+    return manager.getRepository(GroupEntity).findOne({
+      where: { tenantId: tenant, id },
+      ...(isPostgres ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+  }
+
+  async insert(group: GroupEntity, manager: EntityManager): Promise<void> {
+    await manager.getRepository(GroupEntity).insert(asColumns(group));
+  }
+
+  async updateIfVersion(tenant: TenantId, id: string, expectedVersion: number, changes: GroupChanges, manager: EntityManager): Promise<boolean> {
+    const result = await manager.getRepository(GroupEntity).update({ tenantId: tenant, id, version: expectedVersion }, asColumns({ ...changes, version: expectedVersion + 1 }));
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Memberships and index rows go with the group (foreign keys cascade); users stay. */
+  async delete(tenant: TenantId, id: string, manager: EntityManager): Promise<void> {
+    await manager.getRepository(GroupEntity).delete({ tenantId: tenant, id });
+  }
+
+  async writeIndex(tenant: TenantId, id: string, data: ScimObject, manager: EntityManager): Promise<void> {
+    await replaceIndexedValues(manager, 'group_values', tenant, id, indexedValuesOf({ ...data, id }, GROUP_CONTEXT));
+  }
+
+  listIds(tenant: TenantId, request: ListRequest): Promise<ListedIds> {
+    return listIds(this.rows.manager, GROUP_TABLE, tenant, request, GROUP_RESOLVER);
+  }
+
+  async findManyByIds(tenant: TenantId, ids: readonly string[]): Promise<GroupEntity[]> {
+    if (ids.length === 0) return [];
+    const found = await this.rows.findBy({ tenantId: tenant, id: In([...ids]) });
+    const byId = new Map(found.map((group) => [group.id, group]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /**
+   * Which of `ids` are live users of the tenant. On PostgreSQL the rows are share-locked, so a
+   * user cannot be soft-deleted (which removes its memberships) between this check and the insert.
+   */
+  async liveUserIds(tenant: TenantId, ids: readonly string[], manager: EntityManager): Promise<Set<string>> {
+    const lock = manager.connection.options.type === 'postgres' ? ' FOR SHARE' : '';
+    const live = new Set<string>();
+    for (let start = 0; start < ids.length; start += CHUNK) {
+      const params: Record<string, unknown> = { tenant };
+      const list = inList('id', ids.slice(start, start + CHUNK), params);
+      const rows = await runSql<{ id: string }>(manager, `SELECT id FROM users WHERE tenant_id = :tenant AND deleted_at IS NULL AND id IN (${list})${lock}`, params);
+      for (const row of rows) live.add(row.id);
+    }
+    return live;
+  }
+
+  /** Adds members; ones already present stay as they are. */
+  async addMembers(tenant: TenantId, groupId: string, memberIds: readonly string[], manager: EntityManager): Promise<void> {
+    for (let start = 0; start < memberIds.length; start += CHUNK) {
+      const params: Record<string, unknown> = { tenant, groupId };
+      const values = memberIds
+        .slice(start, start + CHUNK)
+        .map((id, i) => {
+          params[`m${i}`] = id;
+          return `(:tenant, :groupId, :m${i})`;
+        })
+        .join(', ');
+      await runSql(manager, `INSERT INTO group_members (tenant_id, group_id, member_id) VALUES ${values} ON CONFLICT DO NOTHING`, params);
+    }
+  }
+
+  async removeMembers(tenant: TenantId, groupId: string, memberIds: readonly string[], manager: EntityManager): Promise<void> {
+    for (let start = 0; start < memberIds.length; start += CHUNK) {
+      const params: Record<string, unknown> = { tenant, groupId };
+      const list = inList('m', memberIds.slice(start, start + CHUNK), params);
+      await runSql(manager, `DELETE FROM group_members WHERE tenant_id = :tenant AND group_id = :groupId AND member_id IN (${list})`, params);
+    }
+  }
+
+  /** RFC 7644 §3.5.2.2 remove `members[filter]`, as one statement. */
+  async removeMembersWhere(tenant: TenantId, groupId: string, filter: Filter, manager: EntityManager): Promise<void> {
+    const params = new SqlParams('w');
+    const condition = relationFilterToSql('members', filter, GROUP_RESOLVER, GROUP_TABLE, params, 'gm');
+    await runSql(manager, `DELETE FROM group_members WHERE tenant_id = :tenant AND group_id = :groupId AND member_id IN (SELECT gm.member_id FROM group_members gm WHERE gm.tenant_id = :tenant AND gm.group_id = :groupId AND ${condition})`, {
+      ...params.values,
+      tenant,
+      groupId,
+    });
+  }
+
+  async removeAllMembers(tenant: TenantId, groupId: string, manager: EntityManager): Promise<void> {
+    await runSql(manager, `DELETE FROM group_members WHERE tenant_id = :tenant AND group_id = :groupId`, { tenant, groupId });
+  }
+
+  /** Only for changes to a group granting a unique role, whose holders must be recomputed. */
+  async memberIds(tenant: TenantId, groupId: string, manager: EntityManager): Promise<string[]> {
+    const rows = await runSql<{ member_id: string }>(manager, `SELECT member_id FROM group_members WHERE tenant_id = :tenant AND group_id = :groupId`, { tenant, groupId });
+    return rows.map((row) => row.member_id);
+  }
+
+  /** Members of `filter` that a remove is about to take out (again only for unique roles). */
+  async memberIdsWhere(tenant: TenantId, groupId: string, filter: Filter, manager: EntityManager): Promise<string[]> {
+    const params = new SqlParams('w');
+    const condition = relationFilterToSql('members', filter, GROUP_RESOLVER, GROUP_TABLE, params, 'gm');
+    const rows = await runSql<{ member_id: string }>(manager, `SELECT gm.member_id FROM group_members gm WHERE gm.tenant_id = :tenant AND gm.group_id = :groupId AND ${condition}`, {
+      ...params.values,
+      tenant,
+      groupId,
+    });
+    return rows.map((row) => row.member_id);
+  }
+
+  /**
+   * A group's members with what a Group answer shows of them, read in keyset pages so one large
+   * group is never one giant result set.
+   */
+  async *members(tenant: TenantId, groupId: string): AsyncGenerator<MemberRow[]> {
+    let after = '';
+    for (;;) {
+      const rows = await runSql<{ id: string; display_name: string | null; user_name: string }>(
+        this.rows.manager,
+        `SELECT m.member_id AS id, u.display_name, u.user_name FROM group_members m JOIN users u ON u.id = m.member_id
+         WHERE m.tenant_id = :tenant AND m.group_id = :groupId AND m.member_id > :after ORDER BY m.member_id LIMIT ${MEMBER_PAGE}`,
+        { tenant, groupId, after },
+      );
+      if (rows.length === 0) return;
+      yield rows.map((row) => ({ id: row.id, display: row.display_name ?? row.user_name }));
+      if (rows.length < MEMBER_PAGE) return;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  /** The groups of each user, for their readOnly `groups` attribute and effective roles. */
+  async groupsOfUsers(tenant: TenantId, userIds: readonly string[], manager: EntityManager = this.rows.manager): Promise<Map<string, GroupRef[]>> {
+    const byUser = new Map<string, GroupRef[]>();
+    for (let start = 0; start < userIds.length; start += CHUNK) {
+      const params: Record<string, unknown> = { tenant };
+      const list = inList('u', userIds.slice(start, start + CHUNK), params);
+      const rows = await runSql<{ member_id: string; id: string; display_name: string; role_key: string }>(
+        manager,
+        `SELECT m.member_id, g.id, g.display_name, g.role_key FROM group_members m JOIN groups g ON g.id = m.group_id
+         WHERE m.tenant_id = :tenant AND m.member_id IN (${list}) ORDER BY g.display_name_key, g.id`,
+        params,
+      );
+      for (const row of rows) {
+        const groups = byUser.get(row.member_id) ?? [];
+        groups.push({ id: row.id, displayName: row.display_name, roleKey: row.role_key });
+        byUser.set(row.member_id, groups);
+      }
+    }
+    return byUser;
+  }
+
+  /** A user leaves every group (soft delete): no membership comes back with a restored user. */
+  async removeUserFromAllGroups(tenant: TenantId, userId: string, manager: EntityManager): Promise<void> {
+    await runSql(manager, `DELETE FROM group_members WHERE tenant_id = :tenant AND member_id = :userId`, { tenant, userId });
+  }
+
+  touch(group: GroupEntity, at: IsoTimestamp): GroupChanges {
+    return { displayName: group.displayName, displayNameKey: group.displayNameKey, roleKey: group.roleKey, data: group.data, lastModified: at };
+  }
+}
+
+function asColumns(values: Partial<GroupEntity>): QueryDeepPartialEntity<GroupEntity> {
+  return values as QueryDeepPartialEntity<GroupEntity>;
+}
