@@ -140,6 +140,19 @@ describe.each(databaseKinds())('Groups on %s', (kind) => {
       expect(only.body).not.toHaveProperty('displayName');
     });
 
+    it('streams a group with its members as valid SCIM JSON, and ignores readOnly member display on input', async () => {
+      const [a, b] = await newUsers(2);
+      const created = await groups.create({ displayName: 'Streamed', members: [{ value: a, display: 'ignored' }, { value: b }] });
+      expect(created.status).toBe(201);
+      const read = await groups.get(created.body.id);
+      expect(read.status).toBe(200);
+      expect(read.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+      expect(read.headers.get('etag')).toBe('W/"1"');
+      expect(read.body).toEqual(created.body);
+      expect(read.body.members?.find((m) => m.value === a)?.display).toMatch(/^Member /);
+      expect((await groups.get(created.body.id, '?excludedAttributes=members.display')).body.members?.[0]).not.toHaveProperty('display');
+    });
+
     it('replaces a group with PUT, its members included', async () => {
       const [a, b, c] = await newUsers(3);
       const group = await newGroup('Replaced', [a, b]);

@@ -1,6 +1,8 @@
-import { Body, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Body, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { etagListMatches } from '../../http/etag.js';
+import { SCIM_CONTENT_TYPE } from '../../http/scim-content-type.js';
 import { ScimController } from '../../http/scim-controller.decorator.js';
 import { setResourceHeaders } from '../../http/scim-write-reply.js';
 import type { ListResponse } from '../../scim/list-response.js';
@@ -47,7 +49,7 @@ export class GroupsController {
     @Query() query: ProjectionQuery,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ScimObject | undefined> {
+  ): Promise<ScimObject | StreamableFile | undefined> {
     const projection = readProjection(query);
     const group = await this.groups.get(tenant, id);
     setResourceHeaders(reply, group.version);
@@ -55,7 +57,8 @@ export class GroupsController {
       void reply.status(304);
       return undefined;
     }
-    return this.groups.render(tenant, group, projection);
+    const answer = await this.groups.renderForRead(tenant, group, projection);
+    return answer instanceof Readable ? new StreamableFile(answer, { type: SCIM_CONTENT_TYPE }) : answer;
   }
 
   @Post()

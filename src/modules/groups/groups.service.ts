@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
@@ -27,7 +28,8 @@ import { refreshUniqueRoleHoldings } from '../roles/unique-role-holdings.js';
 import type { TenantId } from '../tenants/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { GROUP_SCHEMAS, type GroupDocument, toGroupDocument, withoutForeignSchemas } from './group-document.js';
-import { toScimGroup } from './group.mapper.js';
+import { groupJsonStream } from './group-json-stream.js';
+import { toMemberValue, toScimGroup } from './group.mapper.js';
 import { GROUP_CONTEXT, GROUP_PATCH_CONTEXT } from './group-resource.js';
 import { GroupsRepository, type MemberRow } from './groups.repository.js';
 
@@ -62,6 +64,27 @@ export class GroupsService {
     const group = await this.groups.findById(tenant, id);
     if (!group) throw ScimError.notFound('Group', id);
     return group;
+  }
+
+  /**
+   * One group for GET /Groups/{id}: a stream when it has members to return (page by page, so a
+   * large group costs bounded memory), else the projected JSON.
+   */
+  async renderForRead(tenant: TenantId, group: GroupEntity, projection: Projection): Promise<ScimObject | Readable> {
+    const withoutMembers = projectResource(toScimGroup(group, this.scimBaseUrl), projection, GROUP_CONTEXT);
+    if (!requestedTopLevelAttributes(projection, GROUP_CONTEXT).has('members')) return withoutMembers;
+    const pages = this.groups.members(tenant, group.id);
+    const first = await pages.next();
+    if (first.done === true || first.value.length === 0) return withoutMembers;
+    const project = (members: readonly MemberRow[]): ScimObject[] => {
+      const projected = projectResource({ members: members.map((member) => toMemberValue(member, this.scimBaseUrl)) }, projection, GROUP_CONTEXT);
+      return Array.isArray(projected.members) ? (projected.members as ScimObject[]) : [];
+    };
+    async function* projectedPages(): AsyncGenerator<ScimObject[]> {
+      yield project(first.value as MemberRow[]);
+      for await (const page of pages) yield project(page);
+    }
+    return groupJsonStream(withoutMembers, projectedPages());
   }
 
   /** The SCIM JSON of a group, projected; members are read only when the projection returns them. */
