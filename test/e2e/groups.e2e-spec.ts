@@ -351,6 +351,20 @@ describe.each(databaseKinds())('Groups on %s', (kind) => {
       expect((await groups.patch(owners.id, patchOp({ op: 'add', path: 'members', value: [{ value: a }] }))).status).toBe(409);
     });
 
+    it('counts only active members as holders of a group-granted unique role', async () => {
+      const [a, b] = await newUsers(2);
+      const role = await roster.http.post(`/admin/tenants/${tenantId}/roles`, { token: TEST_ADMIN_TOKEN, body: { name: 'captain', unique: true } });
+      expect(role.status).toBe(201);
+      const owners = await newGroup('Captains', [a], { schemas: [GROUP_SCHEMA, ACCESS_GROUP], [ACCESS_GROUP]: { role: 'captain' } });
+      expect((await users.patch(a, patchOp({ op: 'replace', path: 'active', value: false }))).status).toBe(200);
+      expect((await groups.patch(owners.id, patchOp({ op: 'add', path: 'members', value: [{ value: b }] }))).status).toBe(204);
+      const reactivated = await users.patch(a, patchOp({ op: 'replace', path: 'active', value: true }));
+      expect(reactivated.status).toBe(409);
+      expect((reactivated.body as unknown as ScimErrorResponse).scimType).toBe('uniqueness');
+      await groups.delete(owners.id);
+      expect((await users.patch(a, patchOp({ op: 'replace', path: 'active', value: true }))).status).toBe(200);
+    });
+
     it('takes a soft-deleted user out of its groups; restored, it comes back with none', async () => {
       const a = await newUser({ userName: 'restorable@example.com' });
       const group = await newGroup('Restore Test', [a]);

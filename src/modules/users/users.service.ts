@@ -132,7 +132,7 @@ export class UsersService {
         user = Object.assign(new UserEntity(), { ...changes, id: randomUUID(), tenantId: tenant, version: 1, createdAt: now, deletedAt: null });
         await this.users.insert(user, manager);
       }
-      await this.users.setDirectRoles(tenant, user.id, roleHoldings(document.roleNames, document.active, rules).held, manager);
+      await this.users.setDirectRoles(tenant, user.id, roleHoldings(document.roleNames, document.active).held, manager);
       await refreshUniqueRoleHoldings(manager, tenant, [user.id], rules.roles.uniqueKeys);
       await this.users.writeIndex(tenant, user.id, document.data, manager);
       return user;
@@ -212,8 +212,8 @@ export class UsersService {
       if (!(await this.users.updateIfVersion(tenant, id, current.version, changes, manager))) {
         throw ScimError.preconditionFailed('The user changed while this request was applied; retry.');
       }
-      const before = roleHoldings(roleNamesOf(current.data), current.active, rules);
-      const after = roleHoldings(document.roleNames, document.active, rules);
+      const before = roleHoldings(roleNamesOf(current.data), current.active);
+      const after = roleHoldings(document.roleNames, document.active);
       if (!sameHoldings(before, after)) {
         await this.users.setDirectRoles(tenant, id, after.held, manager);
         await refreshUniqueRoleHoldings(manager, tenant, [id], rules.roles.uniqueKeys);
@@ -279,19 +279,16 @@ function effectiveRoles(direct: readonly string[], groups: readonly GroupRef[], 
   return [...byKey.values()].sort();
 }
 
+/** The roles a user holds directly, and whether it is active: inactive users hold no unique role, direct or through groups. */
 interface RoleHoldings {
   readonly held: readonly string[];
-  readonly unique: readonly string[];
+  readonly active: boolean;
 }
 
-/** The roles a user holds directly, and the unique ones among them: inactive users hold no unique role. */
-function roleHoldings(roleNames: readonly string[], active: boolean, rules: WriteRules): RoleHoldings {
-  return {
-    held: [...new Set(roleNames.map(caseFold))].sort(),
-    unique: active ? rules.roles.uniqueAmong(roleNames).sort() : [],
-  };
+function roleHoldings(roleNames: readonly string[], active: boolean): RoleHoldings {
+  return { held: [...new Set(roleNames.map(caseFold))].sort(), active };
 }
 
 function sameHoldings(a: RoleHoldings, b: RoleHoldings): boolean {
-  return a.held.join('\n') === b.held.join('\n') && a.unique.join('\n') === b.unique.join('\n');
+  return a.active === b.active && a.held.join('\n') === b.held.join('\n');
 }
