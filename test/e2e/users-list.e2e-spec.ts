@@ -243,6 +243,31 @@ describe.each(databaseKinds())('Users: list, filter, sort, pages and search on %
     expect(back.body.Resources.map((u) => u.id)).toEqual(all.slice(2, 4));
   });
 
+  it.each([['by id', ''], ['by userName', '&sortBy=userName'], ['by displayName descending', '&sortBy=displayName&sortOrder=descending']])(
+    'visits every user exactly once in a cursor walk %s while users are added',
+    async (_label, sort) => {
+      const before = (await list(`count=1000${sort}`)).body.Resources.map((u) => u.id);
+      const seen: string[] = [];
+      const added: string[] = [];
+      let cursor = '';
+      for (let page = 0; page < 50; page++) {
+        const response = await list(`count=2${sort}&cursor=${cursor}`);
+        expect(response.status).toBe(200);
+        seen.push(...response.body.Resources.map((u) => u.id));
+        // Users keep arriving while the walk is under way: before, inside and after the current page.
+        const created = await users.create({ userName: `walker-${_label.length}-${page}-${Date.now()}@example.com`, displayName: `W${page}` });
+        expect(created.status).toBe(201);
+        added.push(created.body.id);
+        if (response.body.nextCursor === undefined) break;
+        cursor = response.body.nextCursor;
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.filter((id) => before.includes(id))).toEqual(before);
+      expect(seen.every((id) => before.includes(id) || added.includes(id))).toBe(true);
+      for (const id of added) expect((await users.delete(id)).status).toBe(204);
+    },
+  );
+
   it('refuses a cursor that was tampered with or belongs to another query', async () => {
     const first = await list('count=1&cursor');
     expect(first.body.nextCursor).toBeDefined();
