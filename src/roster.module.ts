@@ -36,6 +36,7 @@ import { UsersController } from './modules/users/users.controller.js';
 import { RootSearchController } from './modules/search/root-search.controller.js';
 import { GroupsController } from './modules/groups/groups.controller.js';
 import { GroupsDiscovery } from './modules/groups/groups-discovery.js';
+import { GroupMembership } from './modules/groups/group-membership.js';
 import { GroupsRepository } from './modules/groups/groups.repository.js';
 import { GroupsService } from './modules/groups/groups.service.js';
 import { SearchRegistry } from './modules/search/search.registry.js';
@@ -108,6 +109,7 @@ export class RosterModule {
         UsersService,
         UsersDiscovery,
         GroupsRepository,
+        GroupMembership,
         GroupsService,
         GroupsDiscovery,
         ConnectionsRepository,

@@ -4,8 +4,9 @@ import { formatAttrPath, valuePath } from '../../scim/filter/ast.js';
 import type { AttributeInfo, AttributeResolver } from '../../scim/filter/attribute-resolver.js';
 import { compileMatcher, compileTest } from '../../scim/filter/evaluate.js';
 import { indexedAttrName, MARKER_SUB } from '../../scim/query/indexed-values.js';
-import { codePointLength, keyPrefixOf, prefixUpperBound, textKeyOf } from '../../scim/query/value-keys.js';
+import { keyCondition, type RowCondition, SQL_OPS } from './key-conditions.js';
 import type { RelationAttribute, ResourceTable, SqlParams } from './resource-table.js';
+import { compareSelectivity, flattenAnd } from './selectivity.js';
 
 /**
  * RFC 7644 §3.4.2.2 filters compiled to one parameterised SQL condition over a resource table,
@@ -56,8 +57,6 @@ type Target =
   | { readonly kind: 'relation'; readonly relation: RelationAttribute; readonly leaf: AttributeInfo; readonly label: string }
   | { readonly kind: 'always' };
 
-/** A condition on the current row of the values table, whose alias is given. */
-type RowCondition = (alias: string) => string;
 
 class FilterCompiler {
   private readonly id: string;
@@ -264,40 +263,9 @@ class FilterCompiler {
     return this.condition(leaf, op, value, true);
   }
 
-  /**
-   * A comparison of a text key (value-keys.ts) with the literal's key. `indexed` says the
-   * operand is a values row, whose `key_prefix` column the index covers.
-   */
+  /** A comparison of a text key with the literal's key; `indexed` says the operand is a values row. */
   private condition(leaf: AttributeInfo, op: CompareFilter['op'], value: string | number | boolean, indexed = false): RowCondition {
-    const key = typeof value === 'number' ? undefined : textKeyOf(leaf, value);
-    if (key === undefined) throw ScimError.invalidFilter(`${JSON.stringify(value)} cannot be compared with a ${leaf.type}`);
-    const text = (v: string) => (indexed ? `${v}.text_key` : v);
-    const k = this.params.add(key);
-    switch (op) {
-      case 'eq':
-        return indexed ? (v) => `${v}.key_prefix = ${this.params.add(keyPrefixOf(key))} AND ${v}.text_key = ${k}` : (v) => `${v} = ${k}`;
-      case 'co':
-        // replace() is on both engines (instr/strpos are not); LIKE would need escaping and is case-blind on SQLite.
-        return key === '' ? () => '1 = 1' : (v) => `replace(${text(v)}, ${k}, '') <> ${text(v)}`;
-      case 'sw': {
-        if (key === '') return () => '1 = 1';
-        const length = this.params.add(codePointLength(key));
-        const exact = (v: string) => `substr(${text(v)}, 1, ${length}) = ${k}`;
-        if (!indexed) return exact;
-        const low = keyPrefixOf(key);
-        const high = prefixUpperBound(low);
-        const range = (v: string) =>
-          `${v}.key_prefix >= ${this.params.add(low)}${high === undefined ? '' : ` AND ${v}.key_prefix < ${this.params.add(high)}`}`;
-        return (v) => `${range(v)} AND ${exact(v)}`;
-      }
-      case 'ew': {
-        if (key === '') return () => '1 = 1';
-        const length = this.params.add(codePointLength(key));
-        return (v) => `length(${text(v)}) >= ${length} AND substr(${text(v)}, length(${text(v)}) - ${length} + 1) = ${k}`;
-      }
-      default:
-        return (v) => `${text(v)} ${SQL_OPS[op]} ${k}`;
-    }
+    return keyCondition(this.params, leaf, op, value, indexed);
   }
 
   /** Where a top-level path's values are (evaluate.ts has already refused what is not filterable). */
@@ -371,29 +339,4 @@ class FilterCompiler {
     }
     return best;
   }
-}
-
-const SQL_OPS: Record<CompareFilter['op'], string> = { eq: '=', ne: '<>', co: '', sw: '', ew: '', gt: '>', ge: '>=', lt: '<', le: '<=' };
-
-function flattenAnd(filter: Filter): Filter[] {
-  return filter.kind === 'and' ? [...flattenAnd(filter.left), ...flattenAnd(filter.right)] : [filter];
-}
-
-/**
- * How well an index narrows a comparison: equality on a value with many distinct values is
- * best; attributes with canonical values (type) or booleans (primary, active) narrow little;
- * `co`, `ew`, `ne` and null tests need a scan.
- */
-function compareSelectivity(filter: CompareFilter, target: Target): number {
-  if (filter.value === null || filter.op === 'ne' || filter.op === 'co' || filter.op === 'ew') return 0;
-  if (target.kind === 'column') return filter.op === 'eq' ? 3 : 2;
-  if (target.kind === 'relation') return filter.op === 'eq' ? 4 : 0;
-  if (target.kind !== 'values') return 0;
-  const lowCardinality = target.leaf.type === 'boolean' || hasCanonicalValues(target.leaf);
-  if (filter.op === 'eq') return lowCardinality ? 1 : 4;
-  return filter.op === 'sw' ? 2 : 1;
-}
-
-function hasCanonicalValues(leaf: AttributeInfo): boolean {
-  return (leaf.canonicalValues?.length ?? 0) > 0;
 }

@@ -31,6 +31,7 @@ import { GROUP_SCHEMAS, type GroupDocument, toGroupDocument, withoutForeignSchem
 import { groupJsonStream } from './group-json-stream.js';
 import { toMemberValue, toScimGroup } from './group.mapper.js';
 import { GROUP_CONTEXT, GROUP_PATCH_CONTEXT } from './group-resource.js';
+import { GroupMembership } from './group-membership.js';
 import { GroupsRepository, type MemberRow } from './groups.repository.js';
 
 export interface WrittenGroup {
@@ -52,6 +53,7 @@ export class GroupsService {
 
   constructor(
     private readonly groups: GroupsRepository,
+    private readonly membership: GroupMembership,
     private readonly tenants: TenantsService,
     private readonly roles: RolesService,
     private readonly transactions: TransactionRunner,
@@ -126,7 +128,7 @@ export class GroupsService {
       await this.groups.insert(group, manager);
       await this.groups.writeIndex(tenant, group.id, group.data, manager);
       const changes: MemberChange[] = document.memberIds === undefined ? [] : [{ kind: 'add', ids: document.memberIds }];
-      await this.applyMemberChanges(tenant, group, changes, undefined, rules, manager);
+      await this.membership.apply(tenant, group, changes, undefined, rules, manager);
       return { group, version: group.version };
     });
   }
@@ -191,66 +193,10 @@ export class GroupsService {
         throw ScimError.preconditionFailed('The group changed while this request was applied; retry.');
       }
       if (produce !== undefined) await this.groups.writeIndex(tenant, id, next.data, manager);
-      await this.applyMemberChanges(tenant, next, memberChanges, current.roleKey, rules, manager);
+      await this.membership.apply(tenant, next, memberChanges, current.roleKey, rules, manager);
       next.version = current.version + 1;
       return { group: next, version: next.version };
     });
-  }
-
-  /**
-   * Membership changes in request order, as set operations. Unique-role holders are recomputed
-   * only for users whose holdings can have changed: the members touched, or every member when
-   * the group's role itself changed.
-   */
-  private async applyMemberChanges(
-    tenant: TenantId,
-    group: GroupEntity,
-    changes: readonly MemberChange[],
-    previousRoleKey: string | undefined,
-    rules: RoleRules,
-    manager: EntityManager,
-  ): Promise<void> {
-    const tracksHolders = rules.uniqueKeys.has(group.roleKey) || (previousRoleKey !== undefined && rules.uniqueKeys.has(previousRoleKey));
-    const roleChanged = previousRoleKey !== undefined && previousRoleKey !== group.roleKey;
-    const touched = new Set<string>(tracksHolders && roleChanged ? await this.groups.memberIds(tenant, group.id, manager) : []);
-    for (const change of changes) {
-      switch (change.kind) {
-        case 'add':
-        case 'replace': {
-          await this.assertLiveUsers(tenant, change.ids, manager);
-          if (change.kind === 'replace') {
-            if (tracksHolders) for (const id of await this.groups.memberIds(tenant, group.id, manager)) touched.add(id);
-            await this.groups.removeAllMembers(tenant, group.id, manager);
-          }
-          await this.groups.addMembers(tenant, group.id, change.ids, manager);
-          if (tracksHolders) for (const id of change.ids) touched.add(id);
-          break;
-        }
-        case 'remove':
-          await this.groups.removeMembers(tenant, group.id, change.ids, manager);
-          if (tracksHolders) for (const id of change.ids) touched.add(id);
-          break;
-        case 'removeWhere':
-          if (tracksHolders) for (const id of await this.groups.memberIdsWhere(tenant, group.id, change.filter, manager)) touched.add(id);
-          await this.groups.removeMembersWhere(tenant, group.id, change.filter, manager);
-          break;
-        case 'removeAll':
-          if (tracksHolders) for (const id of await this.groups.memberIds(tenant, group.id, manager)) touched.add(id);
-          await this.groups.removeAllMembers(tenant, group.id, manager);
-          break;
-      }
-    }
-    if (tracksHolders) {
-      if (roleChanged) for (const id of await this.groups.memberIds(tenant, group.id, manager)) touched.add(id);
-      await refreshUniqueRoleHoldings(manager, tenant, [...touched], rules.uniqueKeys);
-    }
-  }
-
-  /** Members must be live users of the same tenant; the first that is not is named, and nothing changes. */
-  private async assertLiveUsers(tenant: TenantId, ids: readonly string[], manager: EntityManager): Promise<void> {
-    const live = await this.groups.liveUserIds(tenant, ids, manager);
-    const unknown = ids.find((id) => !live.has(id));
-    if (unknown !== undefined) throw ScimError.invalidValue(`member ${JSON.stringify(unknown)} is not a user of this tenant`);
   }
 
   /**
