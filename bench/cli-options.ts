@@ -5,7 +5,8 @@ export type BenchDatabaseKind = 'sqlite' | 'postgres';
 export interface BenchOptions {
   readonly sizes: readonly number[];
   readonly db: BenchDatabaseKind;
-  readonly scenario: string | undefined;
+  /** Only these scenarios (the baseline always runs); all when undefined. */
+  readonly scenarios: readonly string[] | undefined;
   readonly durationSeconds: number;
   readonly warmupSeconds: number;
   readonly connections: number;
@@ -47,7 +48,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .description('Roster throughput, latency, tenant-size scaling and memory, beside a bare Nest + Fastify baseline')
     .option('--users <n>', `tenant size (default: ${DEFAULT_SIZES.join(' and ')})`, positiveInteger)
     .option('--db <kind>', 'sqlite or postgres (a fresh database on 127.0.0.1:5432, dropped afterwards)', databaseKind, 'sqlite')
-    .option('--scenario <name>', 'run only this scenario (the baseline always runs)')
+    .option('--scenario <names>', 'run only these scenarios, comma-separated (the baseline always runs)')
     .option('--duration <s>', 'measured seconds per scenario', positiveNumber, 5)
     .option('--warmup <s>', 'unmeasured seconds before each scenario', positiveNumber, 1)
     .option('--connections <n>', 'concurrent connections', positiveInteger, 10)
@@ -57,7 +58,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   return {
     sizes: raw.users === undefined ? DEFAULT_SIZES : [raw.users],
     db: raw.db,
-    scenario: raw.scenario,
+    scenarios: raw.scenario?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
     durationSeconds: raw.duration,
     warmupSeconds: raw.warmup,
     connections: raw.connections,

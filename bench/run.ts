@@ -7,11 +7,12 @@ import { runSize, type SizeFigures } from './size-run.js';
 import { judge } from './verdicts.js';
 
 const options = parseBenchOptions(process.argv.slice(2));
-const chosen = SCENARIOS.filter((scenario) => options.scenario === undefined || scenario.name === options.scenario);
-if (chosen.length === 0) {
-  process.stderr.write(`bench: unknown scenario "${options.scenario}"; one of: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
+const unknown = options.scenarios?.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name)) ?? [];
+if (unknown.length > 0 || options.scenarios?.length === 0) {
+  process.stderr.write(`bench: unknown scenario "${unknown.join(', ')}"; one of: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
   process.exit(2);
 }
+const chosen = SCENARIOS.filter((scenario) => options.scenarios === undefined || options.scenarios.includes(scenario.name));
 const built = chosen.filter((scenario): scenario is BuiltScenario => scenario.built);
 const pending = chosen.filter((scenario): scenario is PendingScenario => !scenario.built);
 
