@@ -48,7 +48,7 @@ export class Groups1764300000000 implements MigrationInterface {
       num_value double precision
     )`);
     await queryRunner.query(`CREATE INDEX ix_group_values_lookup ON group_values (tenant_id, attr, sub, key_prefix, resource_id)`);
-    await queryRunner.query(`CREATE INDEX ix_group_values_resource ON group_values (resource_id, attr, element, sub)`);
+    await queryRunner.query(`CREATE INDEX ix_group_values_resource ON group_values (tenant_id, resource_id, attr, sub, element)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -160,18 +160,22 @@ class FilterCompiler {
       const anchored = this.elementTarget(filter, anchor.path);
       driver = `${a}.sub = ${this.params.add(anchored.sub)} AND ${this.valueCondition(anchored.leaf, anchor.op, anchor.value as string | number | boolean)(a)}`;
     }
-    const where = `${a}.tenant_id = ${this.tenant} AND ${a}.attr = ${this.params.add(outer.attr)} AND ${driver} AND ${this.element(filter, filter.filter, a)}`;
+    const where = `${a}.tenant_id = ${this.tenant} AND ${a}.attr = ${this.params.add(outer.attr)} AND ${driver} AND ${this.element(filter, filter.filter, a, anchor)}`;
     if (mode === 'in' && anchor !== undefined) {
       return `${this.id} IN (SELECT ${a}.resource_id FROM ${this.table.valuesTable} ${a} WHERE ${where})`;
     }
     return `EXISTS (SELECT 1 FROM ${this.table.valuesTable} ${a} WHERE ${a}.resource_id = ${this.id} AND ${where})`;
   }
 
-  /** The inside of `attr[...]`, over the element of the values row aliased `a`. */
-  private element(outer: ValuePathFilter, filter: Filter, a: string): string {
+  /**
+   * The inside of `attr[...]`, over the element of the values row aliased `a`. The anchor, when
+   * there is one, is `a` itself (it drove the row), so it is not looked up a second time.
+   */
+  private element(outer: ValuePathFilter, filter: Filter, a: string, anchor?: CompareFilter): string {
+    if (filter === anchor) return '1 = 1';
     switch (filter.kind) {
       case 'and':
-        return `(${this.element(outer, filter.left, a)} AND ${this.element(outer, filter.right, a)})`;
+        return `(${this.element(outer, filter.left, a, anchor)} AND ${this.element(outer, filter.right, a, anchor)})`;
       case 'or':
         return `(${this.element(outer, filter.left, a)} OR ${this.element(outer, filter.right, a)})`;
       case 'not':
