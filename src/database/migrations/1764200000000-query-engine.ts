@@ -54,10 +54,12 @@ export class QueryEngine1764200000000 implements MigrationInterface {
         .limit(500)
         .getRawMany()) as { id: string; tenant_id: string; data: string }[];
       if (batch.length === 0) return;
+      const byTenant = new Map<string, { resourceId: string; rows: ReturnType<typeof userIndexRows> }[]>();
       for (const user of batch) {
         const rows = userIndexRows(JSON.parse(user.data) as Record<string, unknown>, user.id);
-        await insertIndexedValues(queryRunner.manager, 'user_values', user.tenant_id, [{ resourceId: user.id, rows }]);
+        byTenant.set(user.tenant_id, [...(byTenant.get(user.tenant_id) ?? []), { resourceId: user.id, rows }]);
       }
+      for (const [tenant, resources] of byTenant) await insertIndexedValues(queryRunner.manager, 'user_values', tenant, resources);
       after = batch[batch.length - 1].id;
     }
   }

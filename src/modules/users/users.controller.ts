@@ -51,13 +51,13 @@ export class UsersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject | undefined> {
     const projection = readProjection(query);
-    const user = await this.users.get(tenant, id);
+    const { user, groups } = await this.users.read(tenant, id, projection);
     setResourceHeaders(reply, user.version);
     if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, user.version)) {
       void reply.status(304);
       return undefined;
     }
-    return this.users.render(tenant, user, projection);
+    return this.users.project(user, groups, projection);
   }
 
   @Post()

@@ -96,8 +96,21 @@ export class UsersService {
   /** The SCIM JSON of a user, projected; its groups are read only when the projection returns them. */
   async render(tenant: TenantId, user: WrittenUser, projection: Projection): Promise<ScimObject> {
     const id = user.resource.id as string;
-    const groups = this.wantsGroups(projection) ? ((await this.groups.groupsOfUsers(tenant, [id])).get(id) ?? []) : [];
+    return this.project(user, this.wantsGroups(projection) ? await this.groupsOf(tenant, id) : [], projection);
+  }
+
+  /** GET /Users/{id}: the user and, when returned, its groups, read side by side. */
+  async read(tenant: TenantId, id: string, projection: Projection): Promise<{ user: WrittenUser; groups: readonly GroupRef[] }> {
+    const [user, groups] = await Promise.all([this.get(tenant, id), this.wantsGroups(projection) ? this.groupsOf(tenant, id) : []]);
+    return { user, groups };
+  }
+
+  project(user: WrittenUser, groups: readonly GroupRef[], projection: Projection): ScimObject {
     return projectResource(this.withGroups(user.resource, groups), projection, USER_CONTEXT);
+  }
+
+  private async groupsOf(tenant: TenantId, id: string): Promise<readonly GroupRef[]> {
+    return (await this.groups.groupsOfUsers(tenant, [id])).get(id) ?? [];
   }
 
   private wantsGroups(projection: Projection): boolean {

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
+import { UserEntity } from '../../src/database/entities/user.entity.js';
+import { MIGRATIONS } from '../../src/database/migrations/index.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
+import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
+import { startRosterOn } from '../support/roster-harness.js';
+
+describe.each(databaseKinds())('migrations on %s', (kind) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database.drop());
+
+  it('fill the filter index of users written before the query engine existed', async () => {
+    // Start once (which migrates) for a tenant and a token, then write a user the old way: a bare row.
+    const roster = await startRosterOn(database.options);
+    try {
+      const connection = await createTenantWithConnection(roster.http);
+      const token = await requestAccessToken(roster.http, connection);
+      const dataSource = new DataSource(buildDataSourceOptions(database.options));
+      await dataSource.initialize();
+      const id = randomUUID();
+      const now = new Date().toISOString();
+      await dataSource.query(`DELETE FROM user_values`);
+      await dataSource.getRepository(UserEntity).insert({
+        id,
+        tenantId: connection.tenantId,
+        userName: 'Legacy@Example.com',
+        userNameKey: 'legacy@example.com',
+        externalId: 'legacy-1',
+        displayName: null,
+        active: true,
+        data: {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: 'Legacy@Example.com',
+          externalId: 'legacy-1',
+          emails: [{ value: 'legacy@work.example', type: 'work' }],
+        },
+        passwordHash: null,
+        version: 1,
+        createdAt: now,
+        lastModified: now,
+        deletedAt: null,
+      } as QueryDeepPartialEntity<UserEntity>);
+      // Roll the query engine (and what came after) back and forward again: its migration backfills.
+      for (let i = MIGRATIONS.length; i > 2; i--) await dataSource.undoLastMigration();
+      await dataSource.runMigrations();
+      await dataSource.destroy();
+
+      const filter = encodeURIComponent('emails[type eq "work"].value eq "LEGACY@work.example" and userName eq "legacy@example.com"');
+      const found = await roster.http.get<{ totalResults: number; Resources: { id: string }[] }>(`/scim/v2/Users?filter=${filter}`, { token });
+      expect(found.body.totalResults).toBe(1);
+      expect(found.body.Resources[0].id).toBe(id);
+    } finally {
+      await roster.close();
+    }
+  });
+});
