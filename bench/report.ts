@@ -7,7 +7,7 @@ const HEADER = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', '×
 
 export function formatSize(size: SizeFigures): string {
   const lines = [
-    `N = ${size.users} users: seeded in ${size.seedSeconds.toFixed(2)} s (migrations ${size.migrateSeconds.toFixed(2)} s); ` +
+    `N = ${size.users} users: seeded in ${size.seedSeconds.toFixed(2)} s (groups ${size.groupSeedSeconds.toFixed(2)} s of it; migrations ${size.migrateSeconds.toFixed(2)} s); ` +
       `start-up service ${size.serviceStartupMs.toFixed(0)} ms, baseline ${size.baselineStartupMs.toFixed(0)} ms; ` +
       `service RSS ${size.serviceRssReadyMb.toFixed(0)} MB ready → ${size.serviceRssEndMb.toFixed(0)} MB at the end; body ${size.bodyBytes} B`,
   ];

@@ -12,6 +12,7 @@ import { asTenantId } from '../src/modules/tenants/tenant-id.js';
 import { DEFAULT_TENANT_SETTINGS } from '../src/modules/tenants/tenant-settings.js';
 import { userIndexRows } from '../src/modules/users/user-index.js';
 import { caseFold } from '../src/scim/case-fold.js';
+import { seedGroups, type SeededGroups } from './seed-groups.js';
 
 /** What the scenarios address a user by; each value belongs to exactly one seeded user. */
 export interface SeededUser {
@@ -26,9 +27,12 @@ export interface SeedResult {
   readonly users: readonly SeededUser[];
   /** The tenant's user ids in the order GET /Users lists them without sortBy: by id, as the database collates it. */
   readonly listOrder: readonly string[];
+  readonly groups: SeededGroups;
   readonly migrateSeconds: number;
-  /** Users, their filter index rows and (PostgreSQL) VACUUM (ANALYZE). */
+  /** Users, groups, their filter index rows and (PostgreSQL) VACUUM (ANALYZE). */
   readonly insertSeconds: number;
+  /** The groups' share of `insertSeconds`: roles, groups, index rows and memberships. */
+  readonly groupSeconds: number;
 }
 
 const ROWS_PER_INSERT = 500;
@@ -37,7 +41,7 @@ const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 /**
  * Migrates a fresh database and fills one tenant with `count` users in batched INSERTs (not
  * HTTP). Each batch carries its users' filter index rows, built by the functions the service
- * writes them with, in the same transaction.
+ * writes them with, in the same transaction. Issue 6's groups follow (seed-groups.ts).
  */
 export async function seedTenant(database: DatabaseOptions, count: number): Promise<SeedResult> {
   const dataSource = new DataSource(buildDataSourceOptions(database));
@@ -62,6 +66,11 @@ export async function seedTenant(database: DatabaseOptions, count: number): Prom
         }
       });
     });
+    const groupsStarted = performance.now();
+    const groups = await dataSource.transaction((manager) =>
+      withIndexesBuiltAfter(manager, database.kind, 'group_members', () => seedGroups(manager, tenantId, count)),
+    );
+    const groupSeconds = (performance.now() - groupsStarted) / 1000;
     // A live PostgreSQL analyzes a bulk-loaded table on its own within a minute (autovacuum); without
     // statistics the planner misjudges the tenant (it once took an index on deleted_at over the
     // primary key and scanned the whole tenant, see the users-and-roles migration).
@@ -73,7 +82,7 @@ export async function seedTenant(database: DatabaseOptions, count: number): Prom
     if (database.kind === 'postgres') await dataSource.query('VACUUM (ANALYZE)');
     const inserted = performance.now();
     const listOrder = await idsInListOrder(dataSource, tenantId);
-    return { tenantId, users, listOrder, migrateSeconds: (migrated - started) / 1000, insertSeconds: (inserted - migrated) / 1000 };
+    return { tenantId, users, listOrder, groups, migrateSeconds: (migrated - started) / 1000, insertSeconds: (inserted - migrated) / 1000, groupSeconds };
   } finally {
     await dataSource.destroy();
   }
@@ -86,7 +95,7 @@ export async function seedTenant(database: DatabaseOptions, count: number): Prom
  * order through 1.35 million inserts in random key order cost more than the inserts (its share of
  * seeding 100,000 users: SQLite 56 s → 27 s, PostgreSQL 73 s → 55 s, index builds included).
  */
-async function withIndexesBuiltAfter(manager: EntityManager, kind: DatabaseOptions['kind'], table: string, load: () => Promise<void>): Promise<void> {
+async function withIndexesBuiltAfter<T>(manager: EntityManager, kind: DatabaseOptions['kind'], table: string, load: () => Promise<T>): Promise<T> {
   const indexes = (await manager.query(
     kind === 'postgres'
       ? `SELECT indexname AS name, indexdef AS ddl FROM pg_indexes i WHERE schemaname = current_schema() AND tablename = $1
@@ -95,8 +104,9 @@ async function withIndexesBuiltAfter(manager: EntityManager, kind: DatabaseOptio
     [table],
   )) as { name: string; ddl: string }[];
   for (const index of indexes) await manager.query(`DROP INDEX "${index.name}"`);
-  await load();
+  const loaded = await load();
   for (const index of indexes) await manager.query(index.ddl);
+  return loaded;
 }
 
 /** Read back rather than sorted here: PostgreSQL orders the id column by its collation, not by code point. */

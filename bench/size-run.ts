@@ -12,6 +12,8 @@ export interface RunFigures extends LoadFigures {
   readonly name: string;
   readonly title: string;
   readonly ratioToBaseline: number;
+  /** Just before its warm-up. */
+  readonly rssBeforeMb: number;
   readonly rssPeakMb: number;
   readonly rssAfterMb: number;
   /** Longest event-loop delay inside the measured process (perf_hooks, via the stall probe). */
@@ -22,6 +24,8 @@ export interface SizeFigures {
   readonly users: number;
   readonly migrateSeconds: number;
   readonly seedSeconds: number;
+  /** Issue 6's groups, their memberships and index rows: part of `seedSeconds`. */
+  readonly groupSeedSeconds: number;
   readonly serviceStartupMs: number;
   readonly baselineStartupMs: number;
   readonly serviceRssReadyMb: number;
@@ -58,7 +62,7 @@ export async function runSize(
     const serviceRssReadyMb = service.rssMb();
     const credentials = await provisionCredentials(service.baseUrl, adminToken, seeded.tenantId);
     const body = await sampleUserBody(service.baseUrl, credentials.bearer, seeded.users[0].id);
-    const context: ScenarioContext = { users: seeded.users, listOrder: seeded.listOrder, ...credentials, runTag: `${size}-${Date.now()}` };
+    const context: ScenarioContext = { users: seeded.users, listOrder: seeded.listOrder, groups: seeded.groups, ...credentials, runTag: `${size}-${Date.now()}` };
 
     const baselineServer = await startServer('baseline', BASELINE_SCRIPT, { BASELINE_BODY: body });
     let baseline: RunFigures;
@@ -77,6 +81,7 @@ export async function runSize(
       users: size,
       migrateSeconds: seeded.migrateSeconds,
       seedSeconds: seeded.insertSeconds,
+      groupSeedSeconds: seeded.groupSeconds,
       serviceStartupMs: service.startupMs,
       baselineStartupMs: baselineServer.startupMs,
       serviceRssReadyMb,
@@ -99,7 +104,8 @@ async function measure(
   options: BenchOptions,
   baselineOkPerSecond: number,
 ): Promise<RunFigures> {
-  let rssPeakMb = server.rssMb();
+  const rssBeforeMb = server.rssMb();
+  let rssPeakMb = rssBeforeMb;
   const sampler = setInterval(() => {
     rssPeakMb = Math.max(rssPeakMb, server.rssMb());
   }, RSS_SAMPLE_MS);
@@ -112,6 +118,7 @@ async function measure(
       title,
       ...figures,
       ratioToBaseline: figures.okPerSecond / baselineOkPerSecond,
+      rssBeforeMb,
       rssPeakMb,
       rssAfterMb: server.rssMb(),
       loopMaxMs: stalls.maxMs,

@@ -7,7 +7,7 @@ export interface Verdict {
   readonly detail: string;
 }
 
-/** Issue 5's goals, as ratios within this one run. */
+/** Issue 5's goals, as ratios within this one run; issue 6's per-scenario goals live on the scenarios. */
 export const GOALS = {
   getUserShareOfBaseline: 0.4,
   maxLoopStallMs: 50,
@@ -28,6 +28,25 @@ export function judge(sizes: readonly SizeFigures[], scenarios: readonly BuiltSc
         passed: getUser.ratioToBaseline >= GOALS.getUserShareOfBaseline,
         detail: `${fixed(getUser.ratioToBaseline)} (${fixed(getUser.okPerSecond, 0)} vs ${fixed(size.baseline.okPerSecond, 0)} req/s)`,
       });
+    }
+    for (const scenario of scenarios) {
+      const run = size.scenarios.find((candidate) => candidate.name === scenario.name);
+      if (!run) continue;
+      if (scenario.maxP50Ms !== undefined) {
+        verdicts.push({
+          goal: `${scenario.name}: p50 ≤ ${scenario.maxP50Ms} ms (${at})`,
+          passed: run.p50Ms <= scenario.maxP50Ms,
+          detail: `${fixed(run.p50Ms)} ms (p99 ${fixed(run.p99Ms)} ms, ${run.requests} requests)`,
+        });
+      }
+      if (scenario.maxRssRiseMb !== undefined) {
+        const rise = run.rssPeakMb - run.rssBeforeMb;
+        verdicts.push({
+          goal: `${scenario.name}: service RSS peak < ${scenario.maxRssRiseMb} MB over its RSS before the scenario (${at})`,
+          passed: rise < scenario.maxRssRiseMb,
+          detail: `${fixed(run.rssBeforeMb, 0)} → ${fixed(run.rssPeakMb, 0)} MB peak (+${fixed(rise, 0)} MB), p50 ${fixed(run.p50Ms, 0)} ms`,
+        });
+      }
     }
     for (const scenario of scenarios) {
       const deep = size.scenarios.find((run) => run.name === scenario.name);
