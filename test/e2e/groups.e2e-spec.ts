@@ -42,7 +42,8 @@ describe.each(databaseKinds())('Groups on %s', (kind) => {
   const sorted = (ids: string[]) => [...ids].sort();
 
   beforeAll(async () => {
-    roster = await startRoster(kind);
+    // Room for the 1,000-user setup of the paging test; rate limits have their own suite.
+    roster = await startRoster(kind, { rateLimits: { readPerSecond: 10_000, writePerSecond: 10_000 } });
     const connection = await createTenantWithConnection(roster.http);
     tenantId = connection.tenantId;
     const token = await requestAccessToken(roster.http, connection);
@@ -152,6 +153,22 @@ describe.each(databaseKinds())('Groups on %s', (kind) => {
       expect(read.body.members?.find((m) => m.value === a)?.display).toMatch(/^Member /);
       expect((await groups.get(created.body.id, '?excludedAttributes=members.display')).body.members?.[0]).not.toHaveProperty('display');
     });
+
+    it('streams a group of more members than one page holds, each member once', async () => {
+      const ids: string[] = [];
+      for (let batch = 0; batch < 21; batch++) {
+        const created = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => users.create({ userName: `paged-${batch}-${i}@example.com` })),
+        );
+        ids.push(...created.map((response) => response.body.id));
+      }
+      const group = await newGroup('Paged');
+      expect((await groups.patch(group.id, patchOp({ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }))).status).toBe(204);
+      const read = await groups.get(group.id);
+      expect(read.status).toBe(200);
+      expect((read.body.members ?? []).map((m) => m.value)).toEqual(sorted(ids));
+      expect(read.body.meta.version).toBe('W/"2"');
+    }, 90_000);
 
     it('replaces a group with PUT, its members included', async () => {
       const [a, b, c] = await newUsers(3);

@@ -33,7 +33,8 @@ export interface GroupRef {
 }
 
 const CHUNK = 500;
-const MEMBER_PAGE = 5000;
+// Small enough that reading one page (and writing its JSON) stays far below 50 ms on either engine.
+const MEMBER_PAGE = 1000;
 
 /** Every method takes the tenant first; membership changes are set operations in SQL. */
 @Injectable()
@@ -163,14 +164,21 @@ export class GroupsRepository {
     for (;;) {
       const rows = await runSql<{ id: string; display_name: string | null; user_name: string }>(
         this.rows.manager,
-        `SELECT m.member_id AS id, u.display_name, u.user_name FROM group_members m JOIN users u ON u.id = m.member_id
-         WHERE m.tenant_id = :tenant AND m.group_id = :groupId AND m.member_id > :after ORDER BY m.member_id LIMIT ${MEMBER_PAGE}`,
+        // The page of memberships first, then users by primary key: joined the other way round,
+        // PostgreSQL hash-joined the whole users table for every page (65 ms a page at 100,000 users).
+        `SELECT m.member_id AS id, u.display_name, u.user_name
+         FROM (SELECT member_id FROM group_members WHERE tenant_id = :tenant AND group_id = :groupId AND member_id > :after
+               ORDER BY member_id LIMIT ${MEMBER_PAGE}) m
+         JOIN users u ON u.id = m.member_id ORDER BY m.member_id`,
         { tenant, groupId, after },
       );
       if (rows.length === 0) return;
       yield rows.map((row) => ({ id: row.id, display: row.display_name ?? row.user_name }));
       if (rows.length < MEMBER_PAGE) return;
       after = rows[rows.length - 1].id;
+      // better-sqlite3 answers synchronously: without this turn of the event loop a 100,000-member
+      // group would be read and written in one uninterrupted stretch, stalling every other request.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
