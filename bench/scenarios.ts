@@ -82,15 +82,20 @@ function filterScenario(name: string, title: string, filterOf: (user: SeededUser
   };
 }
 
-function listScenario(name: string, title: string, query: (context: ScenarioContext) => string, extra: Partial<Pick<ScenarioBase, 'latencyFactor' | 'comparedTo'>> = {}): BuiltScenario {
+/** A fixed GET (one path per run), judged like the other size-sensitive reads. */
+function getScenario(name: string, title: string, path: (context: ScenarioContext) => string, extra: Partial<Pick<ScenarioBase, 'latencyFactor' | 'comparedTo'>> = {}): BuiltScenario {
   return {
     name,
     title,
     built: true,
     ...STANDARD,
     ...extra,
-    load: (context) => ({ method: 'GET', path: `${SCIM}/Users?${query(context)}`, headers: scim(context) }),
+    load: (context) => ({ method: 'GET', path: path(context), headers: scim(context) }),
   };
+}
+
+function listScenario(name: string, title: string, query: (context: ScenarioContext) => string, extra: Partial<Pick<ScenarioBase, 'latencyFactor' | 'comparedTo'>> = {}): BuiltScenario {
+  return getScenario(name, title, (context) => `${SCIM}/Users?${query(context)}`, extra);
 }
 
 /**
@@ -104,14 +109,7 @@ function cursorAfter(context: ScenarioContext, skip: number): string {
 
 /** GET /Groups/{id}?excludedAttributes=members: the group's own row, never its membership (README "Groups"). */
 function getGroupScenario(name: string, title: string, groupOf: (groups: SeededGroups) => SeededGroup, extra: Partial<Pick<ScenarioBase, 'comparedTo'>> = {}): BuiltScenario {
-  return {
-    name,
-    title,
-    built: true,
-    ...STANDARD,
-    ...extra,
-    load: (context) => ({ method: 'GET', path: `${SCIM}/Groups/${groupOf(context.groups).id}?excludedAttributes=members`, headers: scim(context) }),
-  };
+  return getScenario(name, title, (context) => `${SCIM}/Groups/${groupOf(context.groups).id}?excludedAttributes=members`, extra);
 }
 
 /** Okta's largest membership batch in one PATCH. */
