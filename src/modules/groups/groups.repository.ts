@@ -182,6 +182,15 @@ export class GroupsRepository {
     }
   }
 
+  /** How many members the groups have together (one indexed count). */
+  async memberCount(tenant: TenantId, groupIds: readonly string[]): Promise<number> {
+    if (groupIds.length === 0) return 0;
+    const params: Record<string, unknown> = { tenant };
+    const list = inList('g', groupIds, params);
+    const rows = await runSql<{ n: number | string }>(this.rows.manager, `SELECT COUNT(*) AS n FROM group_members WHERE tenant_id = :tenant AND group_id IN (${list})`, params);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** The groups of each user, for their readOnly `groups` attribute and effective roles. */
   async groupsOfUsers(tenant: TenantId, userIds: readonly string[], manager: EntityManager = this.rows.manager): Promise<Map<string, GroupRef[]>> {
     const byUser = new Map<string, GroupRef[]>();

@@ -39,6 +39,9 @@ export interface WrittenGroup {
   readonly version: number;
 }
 
+/** Most members one list answer carries; single groups have no limit (GET streams them). */
+export const LIST_MEMBER_LIMIT = 100_000;
+
 // Role names in the catalog are at most 100 characters (roles.name).
 const ROLE_NAME_MAX_LENGTH = 100;
 
@@ -101,10 +104,26 @@ export class GroupsService {
       excludedAttributes: parseAttributeList(request.excludedAttributes, GROUP_CONTEXT),
     };
     const page = await this.groups.listIds(tenant, request);
+    if (requestedTopLevelAttributes(projection, GROUP_CONTEXT).has('members')) await this.assertListableMembers(tenant, page.ids);
     const groups = await this.groups.findManyByIds(tenant, page.ids);
     const resources: ScimObject[] = [];
     for (const group of groups) resources.push(await this.render(tenant, group, projection));
     return toPagedListResponse(resources, page);
+  }
+
+  /**
+   * A list answer holds its groups' members in memory (GET /Groups/{id} streams them), so a page
+   * whose groups hold more than LIST_MEMBER_LIMIT members together is refused instead of
+   * exhausting the process: `tooMany` (RFC 7644 §3.12) tells the client to ask for less.
+   */
+  private async assertListableMembers(tenant: TenantId, ids: readonly string[]): Promise<void> {
+    const total = await this.groups.memberCount(tenant, ids);
+    if (total > LIST_MEMBER_LIMIT) {
+      throw ScimError.tooMany(
+        `These ${ids.length} groups have ${total} members together, over the ${LIST_MEMBER_LIMIT} a list answer carries; ` +
+          'list with excludedAttributes=members (or a smaller count) and read large groups with GET /Groups/{id}.',
+      );
+    }
   }
 
   /** RFC 7644 §3.3. */
