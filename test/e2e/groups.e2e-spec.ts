@@ -276,6 +276,28 @@ describe.each(databaseKinds())('Groups on %s', (kind) => {
       expect((await groups.get(group.id)).body.meta.version).toBe('W/"21"');
     });
 
+    it.each([
+      ['a member sub-attribute path', { op: 'replace', path: 'members[value eq "x"].display', value: 'y' }, 'invalidPath'],
+      ['a filter on a member attribute that is not stored', { op: 'remove', path: 'members[type eq "User"]' }, 'invalidFilter'],
+      ['a broken member filter', { op: 'remove', path: 'members[value eq ]' }, 'invalidFilter'],
+      ['add with a filtered path', { op: 'add', path: 'members[value eq "x"]', value: [{ value: 'x' }] }, 'invalidPath'],
+      ['a member without a value', { op: 'add', path: 'members', value: [{ display: 'x' }] }, 'invalidValue'],
+      ['a path-less remove', { op: 'remove', value: { members: [] } }, 'invalidSyntax'],
+    ])('refuses %s with 400, never a 500', async (_label, operation, scimType) => {
+      const [a] = await newUsers(1);
+      const group = await newGroup(`Refusing ${_label}`, [a]);
+      const response = await groups.patch(group.id, patchOp(operation));
+      expect(response.status).toBe(400);
+      expect((response.body as unknown as ScimErrorResponse).scimType).toBe(scimType);
+      expect(await groups.memberIds(group.id)).toEqual([a]);
+    });
+
+    it('refuses sorting by members', async () => {
+      const sortedBy = await groups.list<ScimErrorResponse>('sortBy=members');
+      expect(sortedBy.status).toBe(400);
+      expect(sortedBy.body.scimType).toBe('invalidValue');
+    });
+
     it('checks If-Match', async () => {
       const group = await newGroup('Versioned');
       const stale = await roster.http.patch(`/scim/v2/Groups/${group.id}`, {
