@@ -48,6 +48,20 @@ export function parseAttributeList(param: string | undefined, context: ResourceC
     });
 }
 
+/** The `attributes` / `excludedAttributes` pair of a query string or SearchRequest, parsed against one resource type. */
+export interface ProjectionParams {
+  readonly attributes?: string;
+  readonly excludedAttributes?: string;
+}
+
+/** RFC 7644 §3.4.2.5: both lists at once; read before any work so a typo costs nothing. */
+export function parseProjection(params: ProjectionParams, context: ResourceContext): Projection {
+  return {
+    attributes: parseAttributeList(params.attributes, context),
+    excludedAttributes: parseAttributeList(params.excludedAttributes, context),
+  };
+}
+
 const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 function refsTo(refs: readonly AttributeRef[] | undefined, extension: string | undefined, attribute: AttributeDefinition): AttributeRef[] {

@@ -38,7 +38,7 @@ export async function listIds(
   const lister = new ResourceLister(manager, {
     table,
     tenant,
-    ...(filter === undefined ? {} : { filter: { sql: filter, params: {} } }),
+    ...(filter === undefined ? {} : { filter }),
     ...(sort === undefined ? {} : { sort }),
     params: params.values,
   });

@@ -2,15 +2,15 @@ import type { EntityManager } from 'typeorm';
 import type { KeyValue } from '../../scim/query/cursor.js';
 import { runSql } from '../run-sql.js';
 import type { SortOrder } from '../../scim/query/list-request.js';
-import type { ResourceTable, SqlCondition } from './resource-table.js';
+import type { ResourceTable } from './resource-table.js';
 import type { SortExpression } from './sort-sql.js';
 
 /** What to list: one tenant's live resources of a table, optionally filtered and sorted. */
 export interface ListPlan {
   readonly table: ResourceTable;
   readonly tenant: string;
-  /** Compiled filter and sort, sharing one parameter set. */
-  readonly filter?: SqlCondition;
+  /** Compiled filter (a condition over the table's alias) and sort; both use `params`. */
+  readonly filter?: string;
   readonly sort?: { readonly expression: SortExpression; readonly order: SortOrder };
   readonly params: Record<string, unknown>;
 }
@@ -96,7 +96,7 @@ export class ResourceLister {
   private source(): string {
     const { table, filter } = this.plan;
     const live = `${table.alias}.tenant_id = :listTenant${table.softDeleted ? ` AND ${table.alias}.deleted_at IS NULL` : ''}`;
-    return `${table.table} ${table.alias} WHERE ${live}${filter === undefined ? '' : ` AND ${filter.sql}`}`;
+    return `${table.table} ${table.alias} WHERE ${live}${filter === undefined ? '' : ` AND ${filter}`}`;
   }
 
   private run<T>(sql: string, extra: Record<string, unknown>): Promise<T[]> {

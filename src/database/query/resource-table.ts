@@ -50,12 +50,6 @@ export const GROUP_TABLE: ResourceTable = {
   relations: [{ attr: 'members', table: 'group_members', ownerColumn: 'group_id', valueColumn: 'member_id' }],
 };
 
-/** A WHERE fragment and the named parameters (`:name`, TypeORM style) it uses. */
-export interface SqlCondition {
-  readonly sql: string;
-  readonly params: Record<string, unknown>;
-}
-
 /** Hands out parameter names and subquery aliases that cannot collide within one query. */
 export class SqlParams {
   readonly values: Record<string, unknown> = {};

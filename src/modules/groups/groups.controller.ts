@@ -8,7 +8,7 @@ import { setResourceHeaders } from '../../http/scim-write-reply.js';
 import type { ListResponse } from '../../scim/list-response.js';
 import { readPatchRequest } from '../../scim/patch/patch-request.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
-import { parseAttributeList, type Projection } from '../../scim/projection.js';
+import { parseProjection, type ProjectionParams } from '../../scim/projection.js';
 import { listRequestFromQuery, listRequestFromSearchBody } from '../../scim/query/list-request.js';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ScimAuthGuard } from '../auth/scim-auth.guard.js';
@@ -17,11 +17,6 @@ import { TenantThrottlerGuard } from '../rate-limit/tenant-throttler.guard.js';
 import type { TenantId } from '../tenants/tenant-id.js';
 import { GROUP_CONTEXT } from './group-resource.js';
 import { GroupsService } from './groups.service.js';
-
-interface ProjectionQuery {
-  attributes?: string;
-  excludedAttributes?: string;
-}
 
 @ScimController('Groups')
 @UseGuards(ScimAuthGuard, TenantThrottlerGuard)
@@ -46,11 +41,11 @@ export class GroupsController {
   async get(
     @Tenant() tenant: TenantId,
     @Param('id') id: string,
-    @Query() query: ProjectionQuery,
+    @Query() query: ProjectionParams,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject | StreamableFile | undefined> {
-    const projection = readProjection(query);
+    const projection = parseProjection(query, GROUP_CONTEXT);
     const group = await this.groups.get(tenant, id);
     setResourceHeaders(reply, group.version);
     if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, group.version)) {
@@ -66,10 +61,10 @@ export class GroupsController {
   async create(
     @Tenant() tenant: TenantId,
     @Body() body: unknown,
-    @Query() query: ProjectionQuery,
+    @Query() query: ProjectionParams,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject> {
-    const projection = readProjection(query);
+    const projection = parseProjection(query, GROUP_CONTEXT);
     const { group } = await this.groups.create(tenant, body);
     const resource = await this.groups.render(tenant, group, projection);
     setResourceHeaders(reply, group.version, (resource.meta as { location: string }).location);
@@ -82,11 +77,11 @@ export class GroupsController {
     @Tenant() tenant: TenantId,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Query() query: ProjectionQuery,
+    @Query() query: ProjectionParams,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject> {
-    const projection = readProjection(query);
+    const projection = parseProjection(query, GROUP_CONTEXT);
     const { group } = await this.groups.replace(tenant, id, body, ifMatch);
     setResourceHeaders(reply, group.version);
     return this.groups.render(tenant, group, projection);
@@ -103,11 +98,11 @@ export class GroupsController {
     @Tenant() tenant: TenantId,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Query() query: ProjectionQuery,
+    @Query() query: ProjectionParams,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject | undefined> {
-    const projection = readProjection(query);
+    const projection = parseProjection(query, GROUP_CONTEXT);
     const { group } = await this.groups.patch(tenant, id, readPatchRequest(body), ifMatch);
     setResourceHeaders(reply, group.version);
     if (projection.attributes === undefined && projection.excludedAttributes === undefined) {
@@ -123,12 +118,4 @@ export class GroupsController {
   async delete(@Tenant() tenant: TenantId, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
     await this.groups.delete(tenant, id, ifMatch);
   }
-}
-
-/** Read before any write, so that a bad attribute list refuses the request instead of hiding a done write. */
-function readProjection(query: ProjectionQuery): Projection {
-  return {
-    attributes: parseAttributeList(query.attributes, GROUP_CONTEXT),
-    excludedAttributes: parseAttributeList(query.excludedAttributes, GROUP_CONTEXT),
-  };
 }

@@ -17,7 +17,7 @@ import { type ListResponse, toPagedListResponse } from '../../scim/list-response
 import { applyPatch, parseOperations } from '../../scim/patch/apply-patch.js';
 import { type MemberChange, splitMemberOperations } from '../../scim/patch/member-operations.js';
 import { getMember, isRecord, type ScimObject, setMember } from '../../scim/patch/scim-json.js';
-import { parseAttributeList, projectResource, type Projection, requestedTopLevelAttributes } from '../../scim/projection.js';
+import { parseProjection, projectResource, type Projection, requestedTopLevelAttributes } from '../../scim/projection.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { ACCESS_GROUP_SCHEMA, GROUP_SCHEMA } from '../../scim/schemas/index.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
@@ -99,10 +99,7 @@ export class GroupsService {
   }
 
   async search(tenant: TenantId, request: ListRequest): Promise<ListResponse<ScimObject>> {
-    const projection: Projection = {
-      attributes: parseAttributeList(request.attributes, GROUP_CONTEXT),
-      excludedAttributes: parseAttributeList(request.excludedAttributes, GROUP_CONTEXT),
-    };
+    const projection = parseProjection(request, GROUP_CONTEXT);
     const page = await this.groups.listIds(tenant, request);
     if (requestedTopLevelAttributes(projection, GROUP_CONTEXT).has('members')) await this.assertListableMembers(tenant, page.ids);
     const groups = await this.groups.findManyByIds(tenant, page.ids);

@@ -6,7 +6,7 @@ import { setResourceHeaders } from '../../http/scim-write-reply.js';
 import { readPatchRequest } from '../../scim/patch/patch-request.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
 import type { ListResponse } from '../../scim/list-response.js';
-import { parseAttributeList, type Projection } from '../../scim/projection.js';
+import { parseProjection, type ProjectionParams } from '../../scim/projection.js';
 import { listRequestFromQuery, listRequestFromSearchBody } from '../../scim/query/list-request.js';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ScimAuthGuard } from '../auth/scim-auth.guard.js';
@@ -15,11 +15,6 @@ import { Tenant } from '../auth/tenant.decorator.js';
 import type { TenantId } from '../tenants/tenant-id.js';
 import { USER_CONTEXT } from './user-resource.js';
 import { UsersService, type WrittenUser } from './users.service.js';
-
-interface ProjectionQuery {
-  attributes?: string;
-  excludedAttributes?: string;
-}
 
 @ScimController('Users')
 @UseGuards(ScimAuthGuard, TenantThrottlerGuard)
@@ -46,11 +41,11 @@ export class UsersController {
   async get(
     @Tenant() tenant: TenantId,
     @Param('id') id: string,
-    @Query() query: ProjectionQuery,
+    @Query() query: ProjectionParams,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject | undefined> {
-    const projection = readProjection(query);
+    const projection = parseProjection(query, USER_CONTEXT);
     const { user, groups } = await this.users.read(tenant, id, projection);
     setResourceHeaders(reply, user.version);
     if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, user.version)) {
@@ -65,10 +60,10 @@ export class UsersController {
   async create(
     @Tenant() tenant: TenantId,
     @Body() body: unknown,
-    @Query() query: ProjectionQuery,
+    @Query() query: ProjectionParams,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject> {
-    const projection = readProjection(query);
+    const projection = parseProjection(query, USER_CONTEXT);
     const user = await this.users.create(tenant, body);
     setResourceHeaders(reply, user.version, locationOf(user));
     return this.users.render(tenant, user, projection);
@@ -80,11 +75,11 @@ export class UsersController {
     @Tenant() tenant: TenantId,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Query() query: ProjectionQuery,
+    @Query() query: ProjectionParams,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject> {
-    const projection = readProjection(query);
+    const projection = parseProjection(query, USER_CONTEXT);
     const user = await this.users.replace(tenant, id, body, ifMatch);
     setResourceHeaders(reply, user.version);
     return this.users.render(tenant, user, projection);
@@ -96,11 +91,11 @@ export class UsersController {
     @Tenant() tenant: TenantId,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Query() query: ProjectionQuery,
+    @Query() query: ProjectionParams,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScimObject> {
-    const projection = readProjection(query);
+    const projection = parseProjection(query, USER_CONTEXT);
     const user = await this.users.patch(tenant, id, readPatchRequest(body), ifMatch);
     setResourceHeaders(reply, user.version);
     return this.users.render(tenant, user, projection);
@@ -114,13 +109,6 @@ export class UsersController {
   }
 }
 
-/** Read before any write, so that a bad attribute list refuses the request instead of hiding a done write. */
-function readProjection(query: ProjectionQuery): Projection {
-  return {
-    attributes: parseAttributeList(query.attributes, USER_CONTEXT),
-    excludedAttributes: parseAttributeList(query.excludedAttributes, USER_CONTEXT),
-  };
-}
 
 function locationOf(user: WrittenUser): string {
   const meta = user.resource.meta as { location: string };

@@ -14,7 +14,7 @@ import { ScimError } from '../../scim/errors.js';
 import { applyPatch } from '../../scim/patch/apply-patch.js';
 import { type ListResponse, toPagedListResponse } from '../../scim/list-response.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
-import { parseAttributeList, projectResource, type Projection, requestedTopLevelAttributes } from '../../scim/projection.js';
+import { parseProjection, projectResource, type Projection, requestedTopLevelAttributes } from '../../scim/projection.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
 import { hashSecret } from '../auth/secret-hash.js';
@@ -80,10 +80,7 @@ export class UsersService {
    * lists are checked before the query runs, so a typo costs no database work.
    */
   async search(tenant: TenantId, request: ListRequest): Promise<ListResponse<ScimObject>> {
-    const projection: Projection = {
-      attributes: parseAttributeList(request.attributes, USER_CONTEXT),
-      excludedAttributes: parseAttributeList(request.excludedAttributes, USER_CONTEXT),
-    };
+    const projection = parseProjection(request, USER_CONTEXT);
     const page = await this.users.listIds(tenant, request);
     const users = await this.users.findManyByIds(tenant, page.ids);
     const groups = this.wantsGroups(projection) ? await this.groups.groupsOfUsers(tenant, page.ids) : undefined;
