@@ -9,7 +9,7 @@ import { runSql } from '../src/database/run-sql.js';
 import { toGroupDocument } from '../src/modules/groups/group-document.js';
 import { GROUP_CONTEXT } from '../src/modules/groups/group-resource.js';
 import { newRole } from '../src/modules/roles/system-roles.js';
-import { asTenantId } from '../src/modules/tenants/tenant-id.js';
+import { asTenantId } from '../src/domain/tenant-id.js';
 import { indexedValuesOf } from '../src/scim/query/indexed-values.js';
 import { ACCESS_GROUP_SCHEMA, GROUP_SCHEMA } from '../src/scim/schemas/index.js';
 import { validateResource } from '../src/scim/validation/validate-resource.js';

@@ -8,8 +8,8 @@ import { RoleEntity, TenantEntity, UserEntity } from '../src/database/entities/i
 import { insertIndexedValues } from '../src/database/query/indexed-values-store.js';
 import { USER_TABLE } from '../src/database/query/resource-table.js';
 import { systemRolesOf } from '../src/modules/roles/system-roles.js';
-import { asTenantId } from '../src/modules/tenants/tenant-id.js';
-import { DEFAULT_TENANT_SETTINGS } from '../src/modules/tenants/tenant-settings.js';
+import { asTenantId } from '../src/domain/tenant-id.js';
+import { DEFAULT_TENANT_SETTINGS } from '../src/domain/tenant-settings.js';
 import { userIndexRows } from '../src/modules/users/user-index.js';
 import { caseFold } from '../src/scim/case-fold.js';
 import { seedGroups, type SeededGroups } from './seed-groups.js';

@@ -7,7 +7,7 @@ export { rosterFastifyOptions } from './http/fastify-options.js';
 export { ScimAuthGuard } from './modules/auth/scim-auth.guard.js';
 export { RequireScopes } from './modules/auth/require-scopes.decorator.js';
 export { Tenant } from './modules/auth/tenant.decorator.js';
-export type { TenantId } from './modules/tenants/tenant-id.js';
+export type { TenantId } from './domain/tenant-id.js';
 export { TenantsService } from './modules/tenants/tenants.service.js';
 export { ConnectionsService } from './modules/connections/connections.service.js';
 export { ScimError } from './scim/errors.js';

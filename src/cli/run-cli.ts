@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { loadServiceConfig, type Environment } from '../config/load-config.js';
 import { ConnectionsService } from '../modules/connections/connections.service.js';
-import { asTenantId } from '../modules/tenants/tenant-id.js';
+import { asTenantId } from '../domain/tenant-id.js';
 import { TenantsService } from '../modules/tenants/tenants.service.js';
 import { RosterModule } from '../roster.module.js';
 import { ScimError } from '../scim/errors.js';

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { IsoTimestamp } from '../timestamps.js';
 import { scopeListTransformer } from './scope-list.transformer.js';
-import type { Scope } from '../../modules/auth/scopes.js';
+import type { Scope } from '../../domain/scopes.js';
 
 @Entity({ name: 'api_connections' })
 export class ApiConnectionEntity {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { TenantSettings } from '../../modules/tenants/tenant-settings.js';
+import type { TenantSettings } from '../../domain/tenant-settings.js';
 import type { IsoTimestamp } from '../timestamps.js';
 
 @Entity({ name: 'tenants' })

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
 import type { IssuedToken } from '../auth/token.service.js';
 import { ConnectionsService, type ConnectionView, type SecretTokenView } from '../connections/connections.service.js';
-import { asTenantId } from '../tenants/tenant-id.js';
+import { asTenantId } from '../../domain/tenant-id.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AdminValidationPipe } from './admin-validation.pipe.js';
 import { CreateConnectionDto, MintTokenDto } from './dto/connection.dto.js';

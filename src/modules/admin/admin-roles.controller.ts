@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { RolesService, type RoleView } from '../roles/roles.service.js';
-import { asTenantId } from '../tenants/tenant-id.js';
+import { asTenantId } from '../../domain/tenant-id.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AdminValidationPipe } from './admin-validation.pipe.js';
 import { CreateRoleDto, UpdateRoleDto } from './dto/role.dto.js';

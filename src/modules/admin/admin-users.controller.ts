@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
-import { asTenantId } from '../tenants/tenant-id.js';
+import { asTenantId } from '../../domain/tenant-id.js';
 import { UsersService, type UserAccess } from '../users/users.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AdminValidationPipe } from './admin-validation.pipe.js';

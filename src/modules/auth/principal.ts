@@ -1,5 +1,5 @@
-import type { TenantId } from '../tenants/tenant-id.js';
-import type { Scope } from './scopes.js';
+import type { TenantId } from '../../domain/tenant-id.js';
+import type { Scope } from '../../domain/scopes.js';
 
 /** Who is calling a SCIM endpoint: everything comes from the token, nothing from the request. */
 export interface Principal {

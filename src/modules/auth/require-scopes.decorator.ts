@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Scope } from './scopes.js';
+import type { Scope } from '../../domain/scopes.js';
 
 export const REQUIRED_SCOPES = 'roster:required-scopes';
 

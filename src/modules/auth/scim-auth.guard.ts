@@ -5,7 +5,7 @@ import { ScimError } from '../../scim/errors.js';
 import { SCIM_BEARER } from './bearer.strategy.js';
 import type { Principal } from './principal.js';
 import { REQUIRED_SCOPES } from './require-scopes.decorator.js';
-import type { Scope } from './scopes.js';
+import type { Scope } from '../../domain/scopes.js';
 
 /** Bearer token → principal (401 without one), then the scopes of `@RequireScopes` (403). */
 @Injectable()

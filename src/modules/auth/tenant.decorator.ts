@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 import type { Principal } from './principal.js';
 
 /** The tenant of a SCIM request: it comes from the token alone, never from the request. */

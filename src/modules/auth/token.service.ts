@@ -5,9 +5,9 @@ import type { RosterOptions } from '../../config/roster-options.js';
 import { ApiTokenEntity, type ApiTokenKind } from '../../database/entities/api-token.entity.js';
 import { addSeconds, nowIso, type IsoTimestamp } from '../../database/timestamps.js';
 import type { ApiConnectionEntity } from '../../database/entities/api-connection.entity.js';
-import { asTenantId } from '../tenants/tenant-id.js';
+import { asTenantId } from '../../domain/tenant-id.js';
 import type { Principal } from './principal.js';
-import type { Scope } from './scopes.js';
+import type { Scope } from '../../domain/scopes.js';
 import { TOKEN_PREFIX, generateToken, sha256Hex } from './token-codec.js';
 import { TokensRepository } from './tokens.repository.js';
 

@@ -5,7 +5,7 @@ import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { ApiConnectionEntity } from '../../database/entities/api-connection.entity.js';
 import { ApiTokenEntity } from '../../database/entities/api-token.entity.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 
 export interface TokenWithConnection {
   readonly token: ApiTokenEntity;

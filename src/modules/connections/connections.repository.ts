@@ -4,7 +4,7 @@ import { IsNull, type Repository } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { ApiConnectionEntity } from '../../database/entities/api-connection.entity.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 
 @Injectable()
 export class ConnectionsRepository {

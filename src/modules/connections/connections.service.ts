@@ -4,12 +4,12 @@ import { ApiConnectionEntity } from '../../database/entities/api-connection.enti
 import { nowIso } from '../../database/timestamps.js';
 import { ScimError } from '../../scim/errors.js';
 import { isValidRange } from '../auth/ip-allowlist.js';
-import { parseScopeList, type Scope } from '../auth/scopes.js';
+import { parseScopeList, type Scope } from '../../domain/scopes.js';
 import { hashSecret } from '../auth/secret-hash.js';
 import { TOKEN_PREFIX, generateClientId, generateToken } from '../auth/token-codec.js';
 import { TokenService, type IssuedToken } from '../auth/token.service.js';
 import { TokensRepository } from '../auth/tokens.repository.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { ConnectionsRepository } from './connections.repository.js';
 

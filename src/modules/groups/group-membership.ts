@@ -5,7 +5,7 @@ import { ScimError } from '../../scim/errors.js';
 import type { MemberChange } from '../../scim/patch/member-operations.js';
 import type { RoleRules } from '../roles/role-rules.js';
 import { refreshUniqueRoleHoldings } from '../roles/unique-role-holdings.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 import { GroupsRepository } from './groups.repository.js';
 
 /** Applies a group's membership changes inside the caller's transaction. */

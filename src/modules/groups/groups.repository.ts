@@ -14,7 +14,7 @@ import type { Filter } from '../../scim/filter/ast.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { indexedValuesOf } from '../../scim/query/indexed-values.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 import { GROUP_CONTEXT, GROUP_RESOLVER } from './group-resource.js';
 
 export type GroupChanges = Pick<GroupEntity, 'displayName' | 'displayNameKey' | 'roleKey' | 'data' | 'lastModified'>;

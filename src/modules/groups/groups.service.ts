@@ -25,7 +25,7 @@ import type { RoleRules } from '../roles/role-rules.js';
 import { RolesService } from '../roles/roles.service.js';
 import { newRole } from '../roles/system-roles.js';
 import { refreshUniqueRoleHoldings } from '../roles/unique-role-holdings.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { GROUP_SCHEMAS, type GroupDocument, toGroupDocument, withoutForeignSchemas } from './group-document.js';
 import { groupJsonStream } from './group-json-stream.js';

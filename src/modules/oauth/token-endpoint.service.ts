@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
 import type { RosterOptions } from '../../config/roster-options.js';
 import { isAddressAllowed } from '../auth/ip-allowlist.js';
-import { parseScopeList } from '../auth/scopes.js';
+import { parseScopeList } from '../../domain/scopes.js';
 import { verifyAgainstDummy, verifySecret } from '../auth/secret-hash.js';
 import { TokenService } from '../auth/token.service.js';
 import { ConnectionsRepository } from '../connections/connections.repository.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
 import type { RosterOptions } from '../../config/roster-options.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 
 export type RequestKind = 'read' | 'write';

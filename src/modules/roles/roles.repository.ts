@@ -5,7 +5,7 @@ import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { GroupEntity } from '../../database/entities/group.entity.js';
 import { RoleEntity } from '../../database/entities/role.entity.js';
 import { UserRoleEntity } from '../../database/entities/user-role.entity.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 
 @Injectable()
 export class RolesRepository {

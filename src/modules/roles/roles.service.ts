@@ -5,7 +5,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../../database/unique-
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
 import type { TenantEntity } from '../../database/entities/tenant.entity.js';
-import { asTenantId, type TenantId } from '../tenants/tenant-id.js';
+import { asTenantId, type TenantId } from '../../domain/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { RolesRepository } from './roles.repository.js';
 import { RoleRules } from './role-rules.js';

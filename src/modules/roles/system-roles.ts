@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RoleEntity } from '../../database/entities/role.entity.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
 import { caseFold } from '../../scim/case-fold.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 
 /** Seeded into every tenant's catalog at creation (DESIGN.md "Role catalog"); they cannot be deleted. */
 export const SYSTEM_ROLES = ['owner', 'admin', 'writer', 'guest', 'client'] as const;

@@ -8,7 +8,7 @@ import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ScimAuthGuard } from '../auth/scim-auth.guard.js';
 import { Tenant } from '../auth/tenant.decorator.js';
 import { TenantThrottlerGuard } from '../rate-limit/tenant-throttler.guard.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 import { SearchRegistry } from './search.registry.js';
 
 /**

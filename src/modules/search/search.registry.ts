@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ListResponse } from '../../scim/list-response.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 
 /** One resource type's list query (RFC 7644 §3.4.2), projected, as its own endpoint answers it. */
 export type ResourceSearch = (tenant: TenantId, request: ListRequest) => Promise<ListResponse<ScimObject>>;

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { TenantEntity } from '../../database/entities/tenant.entity.js';
-import type { TenantId } from './tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 
 /** Tenants are the root of tenancy: the only table whose rows are not scoped by a tenant id. */
 @Injectable()

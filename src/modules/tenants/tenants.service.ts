@@ -7,8 +7,8 @@ import { ScimError } from '../../scim/errors.js';
 import { TenantEntity } from '../../database/entities/tenant.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { isUniqueViolation } from '../../database/unique-violation.js';
-import { asTenantId, type TenantId } from './tenant-id.js';
-import { DEFAULT_TENANT_SETTINGS, mergeTenantSettings, type TenantSettings } from './tenant-settings.js';
+import { asTenantId, type TenantId } from '../../domain/tenant-id.js';
+import { DEFAULT_TENANT_SETTINGS, mergeTenantSettings, type TenantSettings } from '../../domain/tenant-settings.js';
 import { TenantsRepository } from './tenants.repository.js';
 
 export interface CreateTenantInput {

@@ -12,7 +12,7 @@ import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ScimAuthGuard } from '../auth/scim-auth.guard.js';
 import { TenantThrottlerGuard } from '../rate-limit/tenant-throttler.guard.js';
 import { Tenant } from '../auth/tenant.decorator.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 import { USER_CONTEXT } from './user-resource.js';
 import { UsersService, type WrittenUser } from './users.service.js';
 

@@ -12,7 +12,7 @@ import { USER_TABLE } from '../../database/query/resource-table.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 import { userIndexRows } from './user-index.js';
 import { USER_RESOLVER } from './user-resource.js';
 

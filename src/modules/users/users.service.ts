@@ -22,7 +22,7 @@ import { GroupsRepository, type GroupRef } from '../groups/groups.repository.js'
 import type { RoleRules } from '../roles/role-rules.js';
 import { refreshUniqueRoleHoldings } from '../roles/unique-role-holdings.js';
 import { RolesService } from '../roles/roles.service.js';
-import type { TenantId } from '../tenants/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { roleNamesOf, toUserDocument, withCanonicalRoles, type UserDocument } from './user-document.js';
 import { toScimUser } from './user.mapper.js';

@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { SCOPES } from '../../auth/scopes.js';
+import { SCOPES } from '../../../domain/scopes.js';
 
 export class CreateConnectionDto {
   @IsString() @Length(1, 200) name!: string;
