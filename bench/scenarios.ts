@@ -1,4 +1,4 @@
-import { USER_TABLE } from '../src/database/query/resource-table.js';
+import { USERS } from '../src/modules/users/user.definition.js';
 import { encodeCursor, queryFingerprint } from '../src/scim/query/cursor.js';
 import type { LoadRequest, LoadSpec, RoundContext } from './load.js';
 import type { SeededGroup, SeededGroups } from './seed-groups.js';
@@ -103,7 +103,7 @@ function listScenario(name: string, title: string, query: (context: ScenarioCont
  * no filter and no sortBy, so the key is the id alone and the fingerprint has nothing but the type).
  */
 function cursorAfter(context: ScenarioContext, skip: number): string {
-  const fingerprint = queryFingerprint([USER_TABLE.resourceType, undefined, undefined, undefined]);
+  const fingerprint = queryFingerprint([USERS.table.resourceType, undefined, undefined, undefined]);
   return encodeCursor({ direction: 'after', keys: [context.listOrder[skip - 1]] }, fingerprint);
 }
 

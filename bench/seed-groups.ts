@@ -4,10 +4,9 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { GroupEntity } from '../src/database/entities/group.entity.js';
 import { RoleEntity } from '../src/database/entities/role.entity.js';
 import { insertIndexedValues } from '../src/database/query/indexed-values-store.js';
-import { GROUP_TABLE } from '../src/database/query/resource-table.js';
 import { runSql } from '../src/database/run-sql.js';
 import { toGroupDocument } from '../src/modules/groups/group-document.js';
-import { GROUP_CONTEXT } from '../src/modules/groups/group-resource.js';
+import { GROUPS } from '../src/modules/groups/group.definition.js';
 import { newRole } from '../src/modules/roles/system-roles.js';
 import { asTenantId } from '../src/domain/tenant-id.js';
 import { indexedValuesOf } from '../src/scim/query/indexed-values.js';
@@ -49,7 +48,7 @@ async function insertGroup(manager: EntityManager, tenantId: string, displayName
   const role = newRole(asTenantId(tenantId), displayName, null, false, now);
   await manager.insert(RoleEntity, role);
   const body = { schemas: [GROUP_SCHEMA, ACCESS_GROUP_SCHEMA], displayName, [ACCESS_GROUP_SCHEMA]: { role: role.name } };
-  const document = toGroupDocument(validateResource(body, GROUP_CONTEXT));
+  const document = toGroupDocument(validateResource(body, GROUPS.type.context));
   const group = Object.assign(new GroupEntity(), {
     id: randomUUID(),
     tenantId,
@@ -63,7 +62,7 @@ async function insertGroup(manager: EntityManager, tenantId: string, displayName
   });
   // As in GroupsRepository: TypeORM's deep-partial type cannot see through the simple-json `data`.
   await manager.insert(GroupEntity, group as QueryDeepPartialEntity<GroupEntity>);
-  await insertIndexedValues(manager, GROUP_TABLE.valuesTable, tenantId, [{ resourceId: group.id, rows: indexedValuesOf({ ...group.data, id: group.id }, GROUP_CONTEXT) }]);
+  await insertIndexedValues(manager, GROUPS.table.valuesTable, tenantId, [{ resourceId: group.id, rows: indexedValuesOf({ ...group.data, id: group.id }, GROUPS.type.context) }]);
   await runSql(
     manager,
     `INSERT INTO group_members (tenant_id, group_id, member_id)

@@ -6,11 +6,11 @@ import type { DatabaseOptions } from '../src/config/roster-options.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { RoleEntity, TenantEntity, UserEntity } from '../src/database/entities/index.js';
 import { insertIndexedValues } from '../src/database/query/indexed-values-store.js';
-import { USER_TABLE } from '../src/database/query/resource-table.js';
 import { systemRolesOf } from '../src/modules/roles/system-roles.js';
 import { asTenantId } from '../src/domain/tenant-id.js';
 import { DEFAULT_TENANT_SETTINGS } from '../src/domain/tenant-settings.js';
-import { userIndexRows } from '../src/modules/users/user-index.js';
+import { USERS } from '../src/modules/users/user.definition.js';
+import { indexedValuesOf } from '../src/scim/query/indexed-values.js';
 import { caseFold } from '../src/scim/case-fold.js';
 import { seedGroups, type SeededGroups } from './seed-groups.js';
 
@@ -54,14 +54,14 @@ export async function seedTenant(database: DatabaseOptions, count: number): Prom
     const users: SeededUser[] = [];
     await dataSource.transaction(async (manager) => {
       await insertTenant(manager, tenantId);
-      await withIndexesBuiltAfter(manager, database.kind, USER_TABLE.valuesTable, async () => {
+      await withIndexesBuiltAfter(manager, database.kind, USERS.table.valuesTable, async () => {
         for (let first = 0; first < count; first += ROWS_PER_INSERT) {
           const batch = Array.from({ length: Math.min(ROWS_PER_INSERT, count - first) }, (_, i) => newUser(tenantId, first + i));
           // As in UsersRepository: TypeORM's deep-partial type cannot see through the simple-json `data`.
           const rows = batch.map(({ entity }) => entity) as QueryDeepPartialEntity<UserEntity>[];
           await manager.createQueryBuilder().insert().into(UserEntity).values(rows).updateEntity(false).execute();
-          const indexed = batch.map(({ entity }) => ({ resourceId: entity.id, rows: userIndexRows(entity.data, entity.id) }));
-          await insertIndexedValues(manager, USER_TABLE.valuesTable, tenantId, indexed);
+          const indexed = batch.map(({ entity }) => ({ resourceId: entity.id, rows: indexedValuesOf({ ...entity.data, id: entity.id }, USERS.type.context) }));
+          await insertIndexedValues(manager, USERS.table.valuesTable, tenantId, indexed);
           for (const { seeded } of batch) users.push(seeded);
         }
       });

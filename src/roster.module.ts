@@ -35,12 +35,18 @@ import { RolesService } from './modules/roles/roles.service.js';
 import { UsersController } from './modules/users/users.controller.js';
 import { RootSearchController } from './modules/search/root-search.controller.js';
 import { GroupsController } from './modules/groups/groups.controller.js';
-import { GroupsDiscovery } from './modules/groups/groups-discovery.js';
-import { GroupMembership } from './modules/groups/group-membership.js';
+import { GroupMembersLoader } from './modules/groups/group-members.loader.js';
+import { GroupMembershipRepository } from './modules/groups/group-membership.repository.js';
+import { GroupMembershipService } from './modules/groups/group-membership.service.js';
 import { GroupsRepository } from './modules/groups/groups.repository.js';
+import { ResourceChanges } from './modules/resources/resource-changes.js';
+import { ResourceReader } from './modules/resources/resource-reader.js';
+import { ResourceRegistry } from './modules/resources/resource-registry.js';
+import { ResourceRowsRepository } from './modules/resources/resource-rows.repository.js';
+import { ResourceWriter } from './modules/resources/resource-writer.js';
+import { RootSearchService } from './modules/search/root-search.service.js';
+import { UserGroupsLoader } from './modules/users/user-groups.loader.js';
 import { GroupsService } from './modules/groups/groups.service.js';
-import { SearchRegistry } from './modules/search/search.registry.js';
-import { UsersDiscovery } from './modules/users/users-discovery.js';
 import { UsersRepository } from './modules/users/users.repository.js';
 import { UsersService } from './modules/users/users.service.js';
 import { TransactionRunner } from './database/transaction-runner.js';
@@ -105,13 +111,20 @@ export class RosterModule {
         rateLimitStorageProvider,
         RolesRepository,
         RolesService,
+        ResourceRowsRepository,
+        ResourceReader,
+        ResourceWriter,
+        ResourceChanges,
+        ResourceRegistry,
         UsersRepository,
+        UserGroupsLoader,
         UsersService,
-        UsersDiscovery,
         GroupsRepository,
-        GroupMembership,
+        GroupMembershipRepository,
+        GroupMembershipService,
+        GroupMembersLoader,
         GroupsService,
-        GroupsDiscovery,
+        RootSearchService,
         ConnectionsRepository,
         ConnectionsService,
         TokensRepository,
@@ -120,11 +133,10 @@ export class RosterModule {
         FailedAttemptsLimiter,
         TokenEndpointService,
         DiscoveryRegistry,
-        SearchRegistry,
         ScimRouteTable,
         { provide: APP_FILTER, useClass: RosterExceptionFilter },
       ],
-      exports: [TenantsService, ConnectionsService, RolesService, UsersService, GroupsService, DiscoveryRegistry],
+      exports: [TenantsService, ConnectionsService, RolesService, UsersService, GroupsService, DiscoveryRegistry, ResourceChanges],
     };
   }
 }

@@ -34,6 +34,11 @@ export interface RosterOptions {
   /** Failed `/oauth/token` requests one client IP may make per minute before it gets 429. */
   readonly tokenFailuresPerMinute: number;
   readonly bodyLimitBytes: number;
+  /**
+   * Most group members one list or search page carries together (GET /Groups/{id} streams its
+   * members and has no limit); a page over it is `400 tooMany`. No env var.
+   */
+  readonly listMemberLimit: number;
   readonly logLevel: LogLevel;
 }
 
@@ -46,5 +51,6 @@ export const DEFAULT_OPTIONS: Omit<RosterOptions, 'database' | 'publicUrl'> = {
   accessTokenTtlSeconds: 3600,
   tokenFailuresPerMinute: 10,
   bodyLimitBytes: 1024 * 1024,
+  listMemberLimit: 100_000,
   logLevel: 'info',
 };

@@ -62,6 +62,11 @@ export function parseProjection(params: ProjectionParams, context: ResourceConte
   };
 }
 
+/** Whether the client named attributes at all (RFC 7644 §3.4.2.5), i.e. asked for the resource in a PATCH answer. */
+export function isProjected(projection: Projection): boolean {
+  return projection.attributes !== undefined || projection.excludedAttributes !== undefined;
+}
+
 const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 function refsTo(refs: readonly AttributeRef[] | undefined, extension: string | undefined, attribute: AttributeDefinition): AttributeRef[] {

@@ -1,4 +1,4 @@
-import { USER_RESOLVER } from '../../src/modules/users/user-resource.js';
+import { USERS as USER_DEFINITION } from '../../src/modules/users/user.definition.js';
 import { ScimError } from '../../src/scim/errors.js';
 import type { CompareFilter } from '../../src/scim/filter/ast.js';
 import { compileMatcher } from '../../src/scim/filter/evaluate.js';
@@ -478,7 +478,7 @@ type Outcome = readonly string[] | 'invalidFilter' | string;
 function evaluate(filter: string, served: readonly ScimUser[]): Outcome {
   let matches: (user: ScimUser) => boolean;
   try {
-    matches = compileMatcher(parseFilter(filter), USER_RESOLVER);
+    matches = compileMatcher(parseFilter(filter), USER_DEFINITION.type.resolve);
   } catch (error) {
     if (error instanceof ScimError && error.scimType === 'invalidFilter') return 'invalidFilter';
     throw error;

@@ -28,28 +28,6 @@ export interface RelationAttribute {
   readonly valueColumn: string;
 }
 
-export const USER_TABLE: ResourceTable = {
-  resourceType: 'User',
-  table: 'users',
-  alias: 'r',
-  valuesTable: 'user_values',
-  softDeleted: true,
-  createdColumn: 'created_at',
-  lastModifiedColumn: 'last_modified',
-  relations: [{ attr: 'groups', table: 'group_members', ownerColumn: 'member_id', valueColumn: 'group_id' }],
-};
-
-export const GROUP_TABLE: ResourceTable = {
-  resourceType: 'Group',
-  table: 'groups',
-  alias: 'r',
-  valuesTable: 'group_values',
-  softDeleted: false,
-  createdColumn: 'created_at',
-  lastModifiedColumn: 'last_modified',
-  relations: [{ attr: 'members', table: 'group_members', ownerColumn: 'group_id', valueColumn: 'member_id' }],
-};
-
 /** Hands out parameter names and subquery aliases that cannot collide within one query. */
 export class SqlParams {
   readonly values: Record<string, unknown> = {};

@@ -1,7 +1,5 @@
 import { Get, Inject, Param } from '@nestjs/common';
-import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
-import type { RosterOptions } from '../../config/roster-options.js';
-import { SCIM_PREFIX } from '../../http/roster-paths.js';
+import { SCIM_BASE_URL } from '../../config/injection-tokens.js';
 import { ScimController } from '../../http/scim-controller.decorator.js';
 import {
   toResourceTypeRepresentation,
@@ -16,14 +14,10 @@ import { DiscoveryRegistry } from './discovery.registry.js';
 /** RFC 7644 §4 discovery: no authentication, generated from the schema definitions in code. */
 @ScimController()
 export class DiscoveryController {
-  private readonly scimBaseUrl: string;
-
   constructor(
     private readonly registry: DiscoveryRegistry,
-    @Inject(ROSTER_OPTIONS) options: RosterOptions,
-  ) {
-    this.scimBaseUrl = options.publicUrl + SCIM_PREFIX;
-  }
+    @Inject(SCIM_BASE_URL) private readonly scimBaseUrl: string,
+  ) {}
 
   @Get('ServiceProviderConfig')
   serviceProviderConfig() {

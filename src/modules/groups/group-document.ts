@@ -2,7 +2,7 @@ import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
 import { memberIds } from '../../scim/patch/member-operations.js';
 import { getMember, isRecord, type ScimObject } from '../../scim/patch/scim-json.js';
-import { ACCESS_GROUP_SCHEMA, GROUP_SCHEMA } from '../../scim/schemas/index.js';
+import { ACCESS_GROUP_SCHEMA } from '../../scim/schemas/index.js';
 
 /** Longest folded displayName key, as for userName (NFKC can lengthen a name). */
 export const DISPLAY_NAME_KEY_MAX_LENGTH = 512;
@@ -54,5 +54,3 @@ export function withoutForeignSchemas(body: unknown, known: readonly string[]): 
   );
   return { ...body, schemas };
 }
-
-export const GROUP_SCHEMAS = [GROUP_SCHEMA, ACCESS_GROUP_SCHEMA];

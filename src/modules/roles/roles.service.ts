@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { RoleEntity } from '../../database/entities/role.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/unique-violation.js';
@@ -92,6 +93,20 @@ export class RolesService {
   async rulesFor(tenant: TenantEntity): Promise<RoleRules> {
     const roles = await this.roles.list(asTenantId(tenant.id));
     return new RoleRules(new Map(roles.map((role) => [role.nameKey, role.name])), uniqueKeysOf(tenant));
+  }
+
+  /** Recomputes which of `userIds` hold the tenant's unique roles, in the caller's transaction (409 on a second holder). */
+  refreshUniqueHolders(tenant: TenantId, userIds: readonly string[], rules: RoleRules, manager: EntityManager): Promise<void> {
+    return this.roles.refreshUniqueHolders(tenant, userIds, rules.uniqueKeys, manager);
+  }
+
+  releaseUniqueRoles(tenant: TenantId, userId: string, manager: EntityManager): Promise<void> {
+    return this.roles.releaseUniqueRoles(tenant, userId, manager);
+  }
+
+  /** Adds a custom role to the catalog unless it is there already (a group named like a role it creates). */
+  addIfAbsent(tenant: TenantId, name: string, manager: EntityManager): Promise<void> {
+    return this.roles.insertIfAbsent(newRole(tenant, name, null, false, nowIso()), manager);
   }
 
   async uniqueRoleKeys(tenant: TenantId): Promise<Set<string>> {

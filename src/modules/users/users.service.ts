@@ -1,33 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
-import type { RosterOptions } from '../../config/roster-options.js';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { UserEntity } from '../../database/entities/user.entity.js';
 import { nowIso } from '../../database/timestamps.js';
-import { TransactionRunner } from '../../database/transaction-runner.js';
 import { isForeignKeyViolation, isUniqueViolation, isUniqueViolationOn } from '../../database/unique-violation.js';
-import { assertIfMatch } from '../../http/etag.js';
-import { SCIM_PREFIX } from '../../http/roster-paths.js';
+import type { TenantId } from '../../domain/tenant-id.js';
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
+import type { ListResponse } from '../../scim/list-response.js';
 import { applyPatch } from '../../scim/patch/apply-patch.js';
-import { type ListResponse, toPagedListResponse } from '../../scim/list-response.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
-import { parseProjection, projectResource, type Projection, requestedTopLevelAttributes } from '../../scim/projection.js';
+import { parseProjection, type ProjectionParams } from '../../scim/projection.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
+import { ResourceAnswer } from '../../scim/resource-answer.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
 import { hashSecret } from '../auth/secret-hash.js';
-import { GroupsRepository, type GroupRef } from '../groups/groups.repository.js';
+import { DiscoveryRegistry } from '../discovery/discovery.registry.js';
+import type { GroupRef } from '../groups/group-membership.repository.js';
+import { GroupMembershipService } from '../groups/group-membership.service.js';
+import type { AttributeLoader } from '../resources/resource-definition.js';
+import { ResourceReader } from '../resources/resource-reader.js';
+import { ResourceRegistry } from '../resources/resource-registry.js';
+import { type ErrorExplainer, ResourceWriter } from '../resources/resource-writer.js';
 import type { RoleRules } from '../roles/role-rules.js';
-import { refreshUniqueRoleHoldings } from '../roles/unique-role-holdings.js';
 import { RolesService } from '../roles/roles.service.js';
-import type { TenantId } from '../../domain/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { roleNamesOf, toUserDocument, withCanonicalRoles, type UserDocument } from './user-document.js';
-import { toScimUser } from './user.mapper.js';
-import { USER_CONTEXT, USER_PATCH_CONTEXT } from './user-resource.js';
-import { UsersRepository, type UserChanges } from './users.repository.js';
+import { UserGroupsLoader } from './user-groups.loader.js';
+import { USERS } from './user.definition.js';
+import { type UserChanges, UsersRepository } from './users.repository.js';
 
 /** What a write checks against, loaded before its transaction. */
 interface WriteRules {
@@ -44,146 +44,105 @@ export interface UserAccess {
   readonly groups: readonly { readonly id: string; readonly displayName: string }[];
 }
 
-export interface WrittenUser {
-  readonly resource: ScimObject;
-  readonly version: number;
-}
-
-
 /**
- * The User rules of RFC 7644 §3.3-§3.6 and DESIGN.md: uniqueness by the database, soft delete
- * and restore, role catalog and unique roles, write-only passwords, optimistic concurrency.
+ * What is special about a User on the shared pipeline (RFC 7644 §3.3-§3.6, DESIGN.md):
+ * uniqueness by the database, soft delete and restore, role catalog and unique roles,
+ * write-only passwords.
  */
 @Injectable()
-export class UsersService {
-  private readonly scimBaseUrl: string;
+export class UsersService implements OnModuleInit {
+  private readonly loaders: readonly AttributeLoader[];
 
   constructor(
     private readonly users: UsersRepository,
-    private readonly groups: GroupsRepository,
+    private readonly membership: GroupMembershipService,
     private readonly tenants: TenantsService,
     private readonly roles: RolesService,
-    private readonly transactions: TransactionRunner,
-    @Inject(ROSTER_OPTIONS) options: RosterOptions,
+    private readonly reader: ResourceReader,
+    private readonly writer: ResourceWriter,
+    private readonly registry: ResourceRegistry,
+    private readonly discovery: DiscoveryRegistry,
+    groups: UserGroupsLoader,
   ) {
-    this.scimBaseUrl = options.publicUrl + SCIM_PREFIX;
+    this.loaders = [groups];
   }
 
-  async get(tenant: TenantId, id: string): Promise<WrittenUser> {
-    const user = await this.users.findById(tenant, id);
-    if (!user) throw ScimError.notFound('User', id);
-    return this.written(user);
+  onModuleInit(): void {
+    this.registry.register(USERS, (tenant, request) => this.list(tenant, request));
+    this.discovery.enableFeatures({ changePassword: true });
   }
 
-  /**
-   * RFC 7644 §3.4.2: one page of the tenant's users as a ListResponse, projected. The attribute
-   * lists are checked before the query runs, so a typo costs no database work.
-   */
-  async search(tenant: TenantId, request: ListRequest): Promise<ListResponse<ScimObject>> {
-    const projection = parseProjection(request, USER_CONTEXT);
-    const page = await this.users.listIds(tenant, request);
-    const users = await this.users.findManyByIds(tenant, page.ids);
-    const groups = this.wantsGroups(projection) ? await this.groups.groupsOfUsers(tenant, page.ids) : undefined;
-    return toPagedListResponse(
-      users.map((user) => projectResource(this.withGroups(this.written(user).resource, groups?.get(user.id) ?? []), projection, USER_CONTEXT)),
-      page,
-    );
+  get(tenant: TenantId, id: string, params: ProjectionParams, ifNoneMatch?: string): Promise<ResourceAnswer> {
+    return this.reader.get(USERS, this.loaders, tenant, id, params, ifNoneMatch);
   }
 
-  /** The SCIM JSON of a user, projected; its groups are read only when the projection returns them. */
-  async render(tenant: TenantId, user: WrittenUser, projection: Projection): Promise<ScimObject> {
-    const id = user.resource.id as string;
-    return this.project(user, this.wantsGroups(projection) ? await this.groupsOf(tenant, id) : [], projection);
-  }
-
-  /** GET /Users/{id}: the user and, when returned, its groups, read side by side. */
-  async read(tenant: TenantId, id: string, projection: Projection): Promise<{ user: WrittenUser; groups: readonly GroupRef[] }> {
-    const [user, groups] = await Promise.all([this.get(tenant, id), this.wantsGroups(projection) ? this.groupsOf(tenant, id) : []]);
-    return { user, groups };
-  }
-
-  project(user: WrittenUser, groups: readonly GroupRef[], projection: Projection): ScimObject {
-    return projectResource(this.withGroups(user.resource, groups), projection, USER_CONTEXT);
-  }
-
-  private async groupsOf(tenant: TenantId, id: string): Promise<readonly GroupRef[]> {
-    return (await this.groups.groupsOfUsers(tenant, [id])).get(id) ?? [];
-  }
-
-  private wantsGroups(projection: Projection): boolean {
-    return requestedTopLevelAttributes(projection, USER_CONTEXT).has('groups');
-  }
-
-  /** RFC 7643 §4.1.2 `groups`: readOnly, derived from memberships, direct only (no nested groups). */
-  private withGroups(resource: ScimObject, groups: readonly GroupRef[]): ScimObject {
-    if (groups.length === 0) return resource;
-    const { meta, ...rest } = resource;
-    return {
-      ...rest,
-      groups: groups.map((group) => ({ value: group.id, $ref: `${this.scimBaseUrl}/Groups/${group.id}`, display: group.displayName, type: 'direct' })),
-      meta,
-    };
+  list(tenant: TenantId, request: ListRequest): Promise<ListResponse<ScimObject>> {
+    return this.reader.list(USERS, this.loaders, tenant, request);
   }
 
   /** RFC 7644 §3.3; a soft-deleted user with the same userName comes back with the same id. */
-  async create(tenant: TenantId, body: unknown): Promise<WrittenUser> {
+  async create(tenant: TenantId, body: unknown, params: ProjectionParams): Promise<ResourceAnswer> {
+    const projection = parseProjection(params, USERS.type.context);
     const rules = await this.rulesFor(tenant);
-    const document = this.prepare(rules, validateResource(body, USER_CONTEXT));
+    const document = this.prepare(rules, validateResource(body, USERS.type.context));
     const now = nowIso();
     const changes = await this.changesFrom(document, null, now);
-    const user = await this.inTransaction(async (manager) => {
-      const existing = await this.users.findByUserNameKeyIncludingDeleted(tenant, document.userNameKey, manager);
-      if (existing && existing.deletedAt === null) throw this.userNameTaken(document.userName);
-      let user: UserEntity;
-      if (existing) {
-        if (!(await this.users.restore(tenant, existing.id, existing.version, changes, manager))) throw this.userNameTaken(document.userName);
-        user = Object.assign(existing, changes, { deletedAt: null, version: existing.version + 1 });
-      } else {
-        user = Object.assign(new UserEntity(), { ...changes, id: randomUUID(), tenantId: tenant, version: 1, createdAt: now, deletedAt: null });
-        await this.users.insert(user, manager);
-      }
-      await this.users.setDirectRoles(tenant, user.id, roleHoldings(document.roleNames, document.active).held, manager);
-      await refreshUniqueRoleHoldings(manager, tenant, [user.id], rules.roles.uniqueKeys);
-      await this.users.writeIndex(tenant, user.id, document.data, manager);
-      return user;
-    }, document.userName);
-    return this.written(user);
+    const user = await this.writer.create(
+      USERS,
+      tenant,
+      async (manager) => {
+        const existing = await this.users.findByUserNameKeyIncludingDeleted(tenant, document.userNameKey, manager);
+        if (existing && existing.deletedAt === null) throw userNameTaken(document.userName);
+        let row: UserEntity;
+        if (existing) {
+          if (!(await this.users.restore(tenant, existing.id, existing.version, changes, manager))) throw userNameTaken(document.userName);
+          row = Object.assign(existing, changes, { deletedAt: null, version: existing.version + 1 });
+        } else {
+          row = Object.assign(new UserEntity(), { ...changes, id: randomUUID(), tenantId: tenant, version: 1, createdAt: now, deletedAt: null });
+          await this.users.insert(row, manager);
+        }
+        return {
+          row,
+          after: async (tx) => {
+            await this.users.setDirectRoles(tenant, row.id, roleHoldings(document.roleNames, document.active).held, tx);
+            await this.roles.refreshUniqueHolders(tenant, [row.id], rules.roles, tx);
+          },
+        };
+      },
+      explainUserWrite(() => document.userName),
+    );
+    const resource = await this.reader.render(USERS, this.loaders, tenant, user, projection);
+    return ResourceAnswer.created(user.version, resource, this.reader.locationOf(USERS, user.id));
   }
 
   /** RFC 7644 §3.5.1: the body replaces the user; an absent password keeps the current one. */
-  async replace(tenant: TenantId, id: string, body: unknown, ifMatch?: string): Promise<WrittenUser> {
-    const validated = validateResource(body, USER_CONTEXT);
-    return this.update(tenant, id, ifMatch, () => validated);
+  async replace(tenant: TenantId, id: string, body: unknown, params: ProjectionParams, ifMatch?: string): Promise<ResourceAnswer> {
+    const validated = validateResource(body, USERS.type.context);
+    return this.update(tenant, id, params, ifMatch, () => validated);
   }
 
   /** RFC 7644 §3.5.2: all operations or none, applied to the user as it is under the write's row lock. */
-  async patch(tenant: TenantId, id: string, operations: readonly unknown[], ifMatch?: string): Promise<WrittenUser> {
-    return this.update(tenant, id, ifMatch, (current) => {
-      const patched = applyPatch(current, operations, USER_PATCH_CONTEXT);
-      return validateResource(patched, USER_CONTEXT);
-    });
+  async patch(tenant: TenantId, id: string, operations: readonly unknown[], params: ProjectionParams, ifMatch?: string): Promise<ResourceAnswer> {
+    return this.update(tenant, id, params, ifMatch, (current) => validateResource(applyPatch(current, operations, USERS.type.patchContext), USERS.type.context));
   }
 
   /** RFC 7644 §3.6 as a soft delete: the user disappears from every read and gives up its unique roles. */
   async delete(tenant: TenantId, id: string, ifMatch?: string): Promise<void> {
-    await this.transactions.run(async (manager) => {
-      const user = await this.users.findForUpdate(tenant, id, manager);
-      if (!user) throw ScimError.notFound('User', id);
-      assertIfMatch(ifMatch, user.version);
+    await this.writer.delete(USERS, tenant, id, ifMatch, async (user, manager) => {
       if (!(await this.users.softDelete(tenant, id, user.version, nowIso(), manager))) throw ScimError.notFound('User', id);
       await this.users.setDirectRoles(tenant, id, [], manager);
       // No membership, role or grant comes back with a user restored by POST.
-      await this.groups.removeUserFromAllGroups(tenant, id, manager);
-      await this.users.releaseUniqueRoles(tenant, id, manager);
+      await this.membership.removeUserFromAllGroups(tenant, id, manager);
+      await this.roles.releaseUniqueRoles(tenant, id, manager);
     });
   }
 
-  /** What the rest of the platform asks (DESIGN.md admin access); groups and libraries join in their issues. */
+  /** What the rest of the platform asks (DESIGN.md admin access); libraries join in their issue. */
   async access(tenant: TenantId, id: string): Promise<UserAccess> {
     const rules = await this.rulesFor(tenant);
     const user = await this.users.findById(tenant, id);
     if (!user) throw ScimError.notFound('User', id);
-    const groups = (await this.groups.groupsOfUsers(tenant, [id])).get(id) ?? [];
+    const groups = (await this.membership.groupsOfUsers(tenant, [id])).get(id) ?? [];
     return {
       active: user.active,
       roles: effectiveRoles(roleNamesOf(user.data), groups, rules.roles),
@@ -199,54 +158,39 @@ export class UsersService {
     return { purged: await this.users.purgeDeletedBefore(tenant, cutoff) };
   }
 
-  /**
-   * Read-modify-write of one user inside one transaction, the row locked for its duration: two
-   * concurrent writes run one after the other, and the version check in the UPDATE guards
-   * against anything that slips past the lock.
-   */
   private async update(
     tenant: TenantId,
     id: string,
+    params: ProjectionParams,
     ifMatch: string | undefined,
     produce: (current: ScimObject) => ScimObject,
-  ): Promise<WrittenUser> {
+  ): Promise<ResourceAnswer> {
+    const projection = parseProjection(params, USERS.type.context);
     const rules = await this.rulesFor(tenant);
     let userName = '';
-    const updated = await this.inTransaction(async (manager) => {
-      const current = await this.users.findForUpdate(tenant, id, manager);
-      if (!current) throw ScimError.notFound('User', id);
-      assertIfMatch(ifMatch, current.version);
-      const document = this.prepare(rules, produce({ ...current.data, id: current.id, meta: {} }));
-      userName = document.userName;
-      const changes = await this.changesFrom(document, current, nowIso());
-      if (!(await this.users.updateIfVersion(tenant, id, current.version, changes, manager))) {
-        throw ScimError.preconditionFailed('The user changed while this request was applied; retry.');
-      }
-      const before = roleHoldings(roleNamesOf(current.data), current.active);
-      const after = roleHoldings(document.roleNames, document.active);
-      if (!sameHoldings(before, after)) {
-        await this.users.setDirectRoles(tenant, id, after.held, manager);
-        await refreshUniqueRoleHoldings(manager, tenant, [id], rules.roles.uniqueKeys);
-      }
-      await this.users.writeIndex(tenant, id, document.data, manager);
-      return Object.assign(current, changes, { version: current.version + 1 });
-    }, () => userName);
-    return this.written(updated);
-  }
-
-  /** One transaction; a unique violation becomes the 409 of the index it hit. */
-  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>, userName: string | (() => string)): Promise<T> {
-    try {
-      return await this.transactions.run(work);
-    } catch (error) {
-      if (isUniqueViolationOn(error, 'unique_role_holders')) {
-        throw ScimError.uniqueness('A unique role of this user is already held by another active user.');
-      }
-      if (isUniqueViolation(error)) throw this.userNameTaken(typeof userName === 'string' ? userName : userName());
-      // The only foreign key a user write can miss is a role deleted from the catalog meanwhile.
-      if (isForeignKeyViolation(error)) throw ScimError.invalidValue("A role of this user was just removed from the tenant's role catalog.");
-      throw error;
-    }
+    const user = await this.writer.update(
+      USERS,
+      tenant,
+      id,
+      ifMatch,
+      async (current) => {
+        const document = this.prepare(rules, produce({ ...current.data, id: current.id, meta: {} }));
+        userName = document.userName;
+        const columns = await this.changesFrom(document, current, nowIso());
+        const before = roleHoldings(roleNamesOf(current.data), current.active);
+        const after = roleHoldings(document.roleNames, document.active);
+        if (sameHoldings(before, after)) return { columns };
+        return {
+          columns,
+          after: async (manager) => {
+            await this.users.setDirectRoles(tenant, id, after.held, manager);
+            await this.roles.refreshUniqueHolders(tenant, [id], rules.roles, manager);
+          },
+        };
+      },
+      explainUserWrite(() => userName),
+    );
+    return ResourceAnswer.ok(user.version, await this.reader.render(USERS, this.loaders, tenant, user, projection));
   }
 
   private async rulesFor(tenant: TenantId): Promise<WriteRules> {
@@ -271,14 +215,21 @@ export class UsersService {
       lastModified: now,
     };
   }
+}
 
-  private userNameTaken(userName: string): ScimError {
-    return ScimError.uniqueness(`userName ${JSON.stringify(userName)} is already taken in this tenant.`);
-  }
+function userNameTaken(userName: string): ScimError {
+  return ScimError.uniqueness(`userName ${JSON.stringify(userName)} is already taken in this tenant.`);
+}
 
-  private written(user: UserEntity): WrittenUser {
-    return { resource: toScimUser(user, this.scimBaseUrl), version: user.version };
-  }
+/** Unique and foreign-key violations of a user write, as the SCIM errors they mean. */
+function explainUserWrite(userName: () => string): ErrorExplainer {
+  return (error) => {
+    if (isUniqueViolationOn(error, 'unique_role_holders')) return ScimError.uniqueness('A unique role of this user is already held by another active user.');
+    if (isUniqueViolation(error)) return userNameTaken(userName());
+    // The only foreign key a user write can miss is a role deleted from the catalog meanwhile.
+    if (isForeignKeyViolation(error)) return ScimError.invalidValue("A role of this user was just removed from the tenant's role catalog.");
+    return undefined;
+  };
 }
 
 /** Direct roles ∪ group roles, each once, in the catalog's spelling, sorted. */

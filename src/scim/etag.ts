@@ -1,4 +1,4 @@
-import { ScimError } from '../scim/errors.js';
+import { ScimError } from './errors.js';
 
 /** RFC 7644 §3.14: weak entity tags from the resource's version counter. */
 export function etagOf(version: number): string {

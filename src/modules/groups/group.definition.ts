@@ -1,0 +1,29 @@
+import { GroupEntity } from '../../database/entities/group.entity.js';
+import { defineScimResourceType } from '../../scim/resource-type.js';
+import { accessGroupSchema, groupSchema } from '../../scim/schemas/index.js';
+import type { ResourceDefinition } from '../resources/resource-definition.js';
+
+/** RFC 7643 §4.2 Group with the Roster access extension (the role it grants). */
+export const GROUPS: ResourceDefinition<GroupEntity> = {
+  type: defineScimResourceType({
+    name: 'Group',
+    endpoint: '/Groups',
+    description: 'Group',
+    core: groupSchema,
+    extensions: [{ schema: accessGroupSchema, required: false }],
+  }),
+  table: {
+    resourceType: 'Group',
+    table: 'groups',
+    alias: 'r',
+    valuesTable: 'group_values',
+    softDeleted: false,
+    createdColumn: 'created_at',
+    lastModifiedColumn: 'last_modified',
+    relations: [{ attr: 'members', table: 'group_members', ownerColumn: 'group_id', valueColumn: 'member_id' }],
+  },
+  entity: GroupEntity,
+  // FOR UPDATE, the strongest row lock: a group write may end in deleting the row.
+  writeLock: 'pessimistic_write',
+  order: 2,
+};

@@ -1,0 +1,113 @@
+import type { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { SCIM_BASE_URL } from '../../config/injection-tokens.js';
+import type { TenantId } from '../../domain/tenant-id.js';
+import { ScimError } from '../../scim/errors.js';
+import { etagListMatches } from '../../scim/etag.js';
+import { type ListResponse, toPagedListResponse } from '../../scim/list-response.js';
+import type { ScimObject } from '../../scim/patch/scim-json.js';
+import { parseProjection, projectResource, type Projection, type ProjectionParams, requestedTopLevelAttributes } from '../../scim/projection.js';
+import type { ListRequest } from '../../scim/query/list-request.js';
+import { ResourceAnswer } from '../../scim/resource-answer.js';
+import type { AttributeLoader, ResourceDefinition, StoredResource } from './resource-definition.js';
+import { resourceJsonStream } from './resource-json-stream.js';
+import { type LoadedAttributes, toScimResource } from './resource.mapper.js';
+import { ResourceRowsRepository } from './resource-rows.repository.js';
+
+/**
+ * The read path every resource type shares: GET by id (RFC 7644 §3.4.1, ETags §3.14), list and
+ * `.search` pages (§3.4.2, §3.4.3, RFC 9865 cursors), and the projected answer of a write. The
+ * projection is parsed before any query, so a typo costs no database work, and an attribute
+ * loader runs only when the projection returns its attribute.
+ */
+@Injectable()
+export class ResourceReader {
+  constructor(
+    private readonly rows: ResourceRowsRepository,
+    @Inject(SCIM_BASE_URL) private readonly scimBaseUrl: string,
+  ) {}
+
+  async get(
+    definition: ResourceDefinition,
+    loaders: readonly AttributeLoader[],
+    tenant: TenantId,
+    id: string,
+    params: ProjectionParams,
+    ifNoneMatch: string | undefined,
+  ): Promise<ResourceAnswer> {
+    const projection = parseProjection(params, definition.type.context);
+    const wanted = wantedLoaders(definition, loaders, projection);
+    const streamed = wanted.find((loader) => loader.streamed);
+    const held = wanted.filter((loader) => !loader.streamed);
+    const [row, loaded] = await Promise.all([this.rows.findById(definition, tenant, id), loadOne(held, tenant, id)]);
+    if (row === null) throw ScimError.notFound(definition.type.discovery.name, id);
+    if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, row.version)) return ResourceAnswer.notModified(row.version);
+    const resource = projectResource(toScimResource(definition, row, this.scimBaseUrl, loaded), projection, definition.type.context);
+    const body = streamed === undefined ? resource : await this.streamAttribute(definition, streamed, tenant, id, resource, projection);
+    return ResourceAnswer.ok(row.version, body);
+  }
+
+  async list(definition: ResourceDefinition, loaders: readonly AttributeLoader[], tenant: TenantId, request: ListRequest): Promise<ListResponse<ScimObject>> {
+    const projection = parseProjection(request, definition.type.context);
+    const page = await this.rows.listIds(definition, tenant, request);
+    const wanted = wantedLoaders(definition, loaders, projection);
+    const [rows, ...values] = await Promise.all([
+      this.rows.findManyByIds(definition, tenant, page.ids),
+      ...wanted.map((loader) => loader.forPage(tenant, page.ids)),
+    ]);
+    const resources = rows.map((row) => {
+      const loaded: LoadedAttributes = new Map(wanted.map((loader, i) => [loader.attribute, values[i].get(row.id) ?? []]));
+      return projectResource(toScimResource(definition, row, this.scimBaseUrl, loaded), projection, definition.type.context);
+    });
+    return toPagedListResponse(resources, page);
+  }
+
+  /** The projected SCIM JSON of a resource a write just stored, derived attributes held in memory. */
+  async render(definition: ResourceDefinition, loaders: readonly AttributeLoader[], tenant: TenantId, row: StoredResource, projection: Projection): Promise<ScimObject> {
+    const loaded = await loadOne(wantedLoaders(definition, loaders, projection), tenant, row.id);
+    return projectResource(toScimResource(definition, row, this.scimBaseUrl, loaded), projection, definition.type.context);
+  }
+
+  /** Where the resource's answer is built (meta.location, Location on create). */
+  locationOf(definition: ResourceDefinition, id: string): string {
+    return `${this.scimBaseUrl}${definition.type.discovery.endpoint}/${id}`;
+  }
+
+  /** The resource with a streamed attribute, or just the resource when it has no values. */
+  private async streamAttribute(
+    definition: ResourceDefinition,
+    loader: AttributeLoader,
+    tenant: TenantId,
+    id: string,
+    resource: ScimObject,
+    projection: Projection,
+  ): Promise<ScimObject | Readable> {
+    const pages = loader.pagesOf(tenant, id)[Symbol.asyncIterator]();
+    const first = await pages.next();
+    if (first.done === true || first.value.length === 0) return resource;
+    const project = (values: readonly ScimObject[]): ScimObject[] => {
+      const projected = projectResource({ [loader.attribute]: values }, projection, definition.type.context)[loader.attribute];
+      return Array.isArray(projected) ? (projected as ScimObject[]) : [];
+    };
+    async function* projectedPages(): AsyncGenerator<ScimObject[]> {
+      yield project(first.value as readonly ScimObject[]);
+      for (let next = await pages.next(); next.done !== true; next = await pages.next()) yield project(next.value);
+    }
+    return resourceJsonStream(resource, loader.attribute, projectedPages());
+  }
+}
+
+function wantedLoaders(definition: ResourceDefinition, loaders: readonly AttributeLoader[], projection: Projection): AttributeLoader[] {
+  const returned = requestedTopLevelAttributes(projection, definition.type.context);
+  return loaders.filter((loader) => returned.has(loader.attribute));
+}
+
+async function loadOne(loaders: readonly AttributeLoader[], tenant: TenantId, id: string): Promise<LoadedAttributes> {
+  const loaded = new Map<string, ScimObject[]>();
+  for (const loader of loaders) {
+    const values: ScimObject[] = [];
+    for await (const page of loader.pagesOf(tenant, id)) values.push(...page);
+    loaded.set(loader.attribute, values);
+  }
+  return loaded;
+}

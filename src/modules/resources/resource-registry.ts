@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantId } from '../../domain/tenant-id.js';
+import type { ListResponse } from '../../scim/list-response.js';
+import type { ScimObject } from '../../scim/patch/scim-json.js';
+import type { ListRequest } from '../../scim/query/list-request.js';
+import type { ResourceDefinition } from './resource-definition.js';
+
+/** One resource type's list query (RFC 7644 §3.4.2), projected, as its own endpoint answers it. */
+export type ResourceSearch = (tenant: TenantId, request: ListRequest) => Promise<ListResponse<ScimObject>>;
+
+export interface RegisteredResource {
+  readonly definition: ResourceDefinition;
+  readonly search: ResourceSearch;
+}
+
+/**
+ * The resource types whose endpoints exist, in their definitions' order (the order the root
+ * `/.search` spans them). Each type's service registers itself when it starts; discovery serves
+ * exactly these.
+ */
+@Injectable()
+export class ResourceRegistry {
+  private readonly resources: RegisteredResource[] = [];
+
+  register(definition: ResourceDefinition, search: ResourceSearch): void {
+    if (this.resources.some((known) => known.definition === definition)) return;
+    this.resources.push({ definition, search });
+    this.resources.sort((a, b) => a.definition.order - b.definition.order);
+  }
+
+  list(): readonly RegisteredResource[] {
+    return this.resources;
+  }
+}

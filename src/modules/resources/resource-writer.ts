@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import type { TenantId } from '../../domain/tenant-id.js';
+import { ScimError } from '../../scim/errors.js';
+import { assertIfMatch } from '../../scim/etag.js';
+import { ResourceChanges } from './resource-changes.js';
+import type { ResourceDefinition, StoredResource } from './resource-definition.js';
+import { ResourceRowsRepository } from './resource-rows.repository.js';
+
+/** What a type's rules decided a write does to the row, and what they still do after it is written. */
+export interface PlannedWrite<E extends StoredResource> {
+  /** Columns to set; a new `data` also rewrites the filter index rows. `version` is the skeleton's. */
+  readonly columns: Partial<E> & Pick<E, 'lastModified'>;
+  /** The type's own follow-up statements (roles, memberships), in the same transaction. */
+  readonly after?: (manager: EntityManager) => Promise<void>;
+}
+
+/** A created (or restored) row, stored by the type's rules, and their follow-up statements. */
+export interface StoredWrite<E extends StoredResource> {
+  readonly row: E;
+  readonly after?: (manager: EntityManager) => Promise<void>;
+}
+
+/** Turns a database error into the SCIM error it means for this write (a unique index → 409), if it knows it. */
+export type ErrorExplainer = (error: unknown) => ScimError | undefined;
+
+/**
+ * The write skeleton every resource type shares: one transaction; the row read under its lock;
+ * `If-Match` (RFC 7644 §3.14); the type's rules; the version compare-and-set; the filter index
+ * rewritten with the document; and the committed change recorded in the same transaction.
+ */
+@Injectable()
+export class ResourceWriter {
+  constructor(
+    private readonly rows: ResourceRowsRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly changes: ResourceChanges,
+  ) {}
+
+  /** RFC 7644 §3.3: `store` inserts (or restores) the row; the index and the change follow. */
+  create<E extends StoredResource>(
+    definition: ResourceDefinition<E>,
+    tenant: TenantId,
+    store: (manager: EntityManager) => Promise<StoredWrite<E>>,
+    explain?: ErrorExplainer,
+  ): Promise<E> {
+    return this.inTransaction(explain, async (manager) => {
+      const { row, after } = await store(manager);
+      await this.rows.writeIndex(definition, tenant, row.id, row.data, manager);
+      await after?.(manager);
+      await this.changes.record(this.change(definition, tenant, row, 'created'), manager);
+      return row;
+    });
+  }
+
+  /**
+   * RFC 7644 §3.5: a read-modify-write of one row. Two concurrent writes run one after the other
+   * (row lock; SQLite's writers queue), and the version check in the UPDATE guards against
+   * anything that slips past the lock, so no update is ever lost.
+   */
+  update<E extends StoredResource>(
+    definition: ResourceDefinition<E>,
+    tenant: TenantId,
+    id: string,
+    ifMatch: string | undefined,
+    plan: (current: E, manager: EntityManager) => Promise<PlannedWrite<E>>,
+    explain?: ErrorExplainer,
+  ): Promise<E> {
+    return this.inTransaction(explain, async (manager) => {
+      const current = await this.locked(definition, tenant, id, ifMatch, manager);
+      const { columns, after } = await plan(current, manager);
+      if (!(await this.rows.updateIfVersion(definition, tenant, id, current.version, columns, manager))) {
+        throw ScimError.preconditionFailed(`The ${definition.type.discovery.name.toLowerCase()} changed while this request was applied; retry.`);
+      }
+      if (columns.data !== undefined) await this.rows.writeIndex(definition, tenant, id, columns.data, manager);
+      await after?.(manager);
+      const written: E = { ...current, ...columns, version: current.version + 1 };
+      await this.changes.record(this.change(definition, tenant, written, 'updated'), manager);
+      return written;
+    });
+  }
+
+  /** RFC 7644 §3.6: `remove` deletes (or soft-deletes) the locked row by the type's rules. */
+  async delete<E extends StoredResource>(
+    definition: ResourceDefinition<E>,
+    tenant: TenantId,
+    id: string,
+    ifMatch: string | undefined,
+    remove: (current: E, manager: EntityManager) => Promise<void>,
+    explain?: ErrorExplainer,
+  ): Promise<void> {
+    await this.inTransaction(explain, async (manager) => {
+      const current = await this.locked(definition, tenant, id, ifMatch, manager);
+      await remove(current, manager);
+      await this.changes.record(this.change(definition, tenant, current, 'deleted'), manager);
+    });
+  }
+
+  private async locked<E extends StoredResource>(definition: ResourceDefinition<E>, tenant: TenantId, id: string, ifMatch: string | undefined, manager: EntityManager): Promise<E> {
+    const current = await this.rows.findForUpdate(definition, tenant, id, manager);
+    if (current === null) throw ScimError.notFound(definition.type.discovery.name, id);
+    assertIfMatch(ifMatch, current.version);
+    return current;
+  }
+
+  private async inTransaction<T>(explain: ErrorExplainer | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.transactions.run(work);
+    } catch (error) {
+      throw explain?.(error) ?? error;
+    }
+  }
+
+  private change(definition: ResourceDefinition, tenant: TenantId, row: StoredResource, kind: 'created' | 'updated' | 'deleted') {
+    return { tenant, resourceType: definition.type.discovery.name, id: row.id, kind, version: row.version };
+  }
+}

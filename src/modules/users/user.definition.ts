@@ -1,0 +1,36 @@
+import { UserEntity } from '../../database/entities/user.entity.js';
+import { defineScimResourceType } from '../../scim/resource-type.js';
+import { enterpriseUserSchema, notificationsUserSchema, userSchema } from '../../scim/schemas/index.js';
+import type { ResourceDefinition } from '../resources/resource-definition.js';
+
+/**
+ * RFC 7643 §4.1 User with the enterprise extension (§4.3) and Roster's notifications extension.
+ * The access extension joins when libraries land, so that validation never accepts data
+ * nothing can act on.
+ */
+export const USERS: ResourceDefinition<UserEntity> = {
+  type: defineScimResourceType({
+    name: 'User',
+    endpoint: '/Users',
+    description: 'User Account',
+    core: userSchema,
+    extensions: [
+      { schema: enterpriseUserSchema, required: false },
+      { schema: notificationsUserSchema, required: false },
+    ],
+  }),
+  table: {
+    resourceType: 'User',
+    table: 'users',
+    alias: 'r',
+    valuesTable: 'user_values',
+    softDeleted: true,
+    createdColumn: 'created_at',
+    lastModifiedColumn: 'last_modified',
+    relations: [{ attr: 'groups', table: 'group_members', ownerColumn: 'member_id', valueColumn: 'group_id' }],
+  },
+  entity: UserEntity,
+  // A membership insert's foreign-key check (FOR KEY SHARE) need not wait for a user write.
+  writeLock: 'for_no_key_update',
+  order: 1,
+};
