@@ -62,7 +62,7 @@ async function insertGroup(manager: EntityManager, tenantId: string, displayName
   });
   // As in GroupsRepository: TypeORM's deep-partial type cannot see through the simple-json `data`.
   await manager.insert(GroupEntity, group as QueryDeepPartialEntity<GroupEntity>);
-  await insertIndexedValues(manager, GROUPS.table.valuesTable, tenantId, [{ resourceId: group.id, rows: indexedValuesOf({ ...group.data, id: group.id }, GROUPS.type.context) }]);
+  await insertIndexedValues(manager, GROUPS.table.valuesTable, asTenantId(tenantId), [{ resourceId: group.id, rows: indexedValuesOf({ ...group.data, id: group.id }, GROUPS.type.context) }]);
   await runSql(
     manager,
     `INSERT INTO group_members (tenant_id, group_id, member_id)

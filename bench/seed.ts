@@ -61,7 +61,7 @@ export async function seedTenant(database: DatabaseOptions, count: number): Prom
           const rows = batch.map(({ entity }) => entity) as QueryDeepPartialEntity<UserEntity>[];
           await manager.createQueryBuilder().insert().into(UserEntity).values(rows).updateEntity(false).execute();
           const indexed = batch.map(({ entity }) => ({ resourceId: entity.id, rows: indexedValuesOf({ ...entity.data, id: entity.id }, USERS.type.context) }));
-          await insertIndexedValues(manager, USERS.table.valuesTable, tenantId, indexed);
+          await insertIndexedValues(manager, USERS.table.valuesTable, asTenantId(tenantId), indexed);
           for (const { seeded } of batch) users.push(seeded);
         }
       });

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { TenantId } from '../../domain/tenant-id.js';
 import type { IndexedValue } from '../../scim/query/indexed-values.js';
 import { keyPrefixOf } from '../../scim/query/value-keys.js';
 
@@ -13,7 +14,7 @@ const ROWS_PER_INSERT = 1000;
 export async function replaceIndexedValues(
   manager: EntityManager,
   valuesTable: string,
-  tenant: string,
+  tenant: TenantId,
   resourceId: string,
   rows: readonly IndexedValue[],
 ): Promise<void> {
@@ -30,7 +31,7 @@ export async function replaceIndexedValues(
 export async function insertIndexedValues(
   manager: EntityManager,
   valuesTable: string,
-  tenant: string,
+  tenant: TenantId,
   resources: readonly { readonly resourceId: string; readonly rows: readonly IndexedValue[] }[],
 ): Promise<void> {
   const records = resources.flatMap(({ resourceId, rows }) =>

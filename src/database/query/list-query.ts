@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { TenantId } from '../../domain/tenant-id.js';
 import type { AttributeResolver } from '../../scim/filter/attribute-resolver.js';
 import { parseFilter } from '../../scim/filter/parser.js';
 import { decodeCursor, encodeCursor, queryFingerprint } from '../../scim/query/cursor.js';
@@ -27,7 +28,7 @@ export interface ListedIds {
 export async function listIds(
   manager: EntityManager,
   table: ResourceTable,
-  tenant: string,
+  tenant: TenantId,
   request: ListRequest,
   resolve: AttributeResolver,
 ): Promise<ListedIds> {

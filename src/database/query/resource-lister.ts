@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { TenantId } from '../../domain/tenant-id.js';
 import type { KeyValue } from '../../scim/query/cursor.js';
 import { runSql } from '../run-sql.js';
 import type { SortOrder } from '../../scim/query/list-request.js';
@@ -8,7 +9,7 @@ import type { SortExpression } from './sort-sql.js';
 /** What to list: one tenant's live resources of a table, optionally filtered and sorted. */
 export interface ListPlan {
   readonly table: ResourceTable;
-  readonly tenant: string;
+  readonly tenant: TenantId;
   /** Compiled filter (a condition over the table's alias) and sort; both use `params`. */
   readonly filter?: string;
   readonly sort?: { readonly expression: SortExpression; readonly order: SortOrder };
