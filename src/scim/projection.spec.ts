@@ -123,7 +123,7 @@ describe('requestedTopLevelAttributes', () => {
   ])('lists %s', (_name, projection, expected) => expect(requested(projection)).toEqual(expected));
 
   it('names extension attributes by URN and leaves out groups and password when not asked for', () => {
-    const names = requestedTopLevelAttributes({ attributes: parseAttributeList('userName,libraries', users) }, users);
-    expect([...names].sort()).toEqual(['id', 'meta', 'schemas', `${ACCESS_USER_SCHEMA}:libraries`, 'userName'].sort());
+    const names = requestedTopLevelAttributes({ attributes: parseAttributeList('userName,effectiveRoles', users) }, users);
+    expect([...names].sort()).toEqual(['id', 'meta', 'schemas', `${ACCESS_USER_SCHEMA}:effectiveRoles`, 'userName'].sort());
   });
 });

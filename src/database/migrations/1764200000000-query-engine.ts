@@ -1,6 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { userIndexRows } from '../../modules/users/user-index.js';
-import { insertIndexedValues } from '../query/indexed-values-store.js';
+import { userValueRows } from './1764200000000-query-engine/user-value-rows.js';
+
+const VALUE_COLUMNS = ['tenant_id', 'resource_id', 'attr', 'sub', 'element', 'key_prefix', 'text_key', 'num_value'];
+// Well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
+const ROWS_PER_INSERT = 1000;
 
 /**
  * The filter index of users (src/scim/query/indexed-values.ts): one row per attribute value, so
@@ -41,7 +44,11 @@ export class QueryEngine1764200000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE user_values`);
   }
 
-  /** Users written before this migration get their rows, a batch at a time. */
+  /**
+   * Users written before this migration get their rows, a batch at a time. The rows come from a
+   * frozen copy of the index format of its time (./1764200000000-query-engine/), never from live
+   * code, so that this migration does the same on every database whatever the code becomes.
+   */
   private async backfill(queryRunner: QueryRunner): Promise<void> {
     let after = '';
     for (;;) {
@@ -54,12 +61,21 @@ export class QueryEngine1764200000000 implements MigrationInterface {
         .limit(500)
         .getRawMany()) as { id: string; tenant_id: string; data: string }[];
       if (batch.length === 0) return;
-      const byTenant = new Map<string, { resourceId: string; rows: ReturnType<typeof userIndexRows> }[]>();
-      for (const user of batch) {
-        const rows = userIndexRows(JSON.parse(user.data) as Record<string, unknown>, user.id);
-        byTenant.set(user.tenant_id, [...(byTenant.get(user.tenant_id) ?? []), { resourceId: user.id, rows }]);
+      const records = batch.flatMap((user) =>
+        userValueRows(JSON.parse(user.data) as Record<string, unknown>, user.id).map((row) => ({
+          tenant_id: user.tenant_id,
+          resource_id: user.id,
+          ...row,
+        })),
+      );
+      for (let start = 0; start < records.length; start += ROWS_PER_INSERT) {
+        await queryRunner.manager
+          .createQueryBuilder()
+          .insert()
+          .into('user_values', VALUE_COLUMNS)
+          .values(records.slice(start, start + ROWS_PER_INSERT))
+          .execute();
       }
-      for (const [tenant, resources] of byTenant) await insertIndexedValues(queryRunner.manager, 'user_values', tenant, resources);
       after = batch[batch.length - 1].id;
     }
   }

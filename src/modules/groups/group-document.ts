@@ -27,10 +27,6 @@ export function toGroupDocument(validated: ScimObject): GroupDocument {
   const displayNameKey = caseFold(displayName);
   if (displayNameKey.length > DISPLAY_NAME_KEY_MAX_LENGTH) throw ScimError.invalidValue('displayName is too long once normalised for comparison.');
   const access = getMember(data, ACCESS_GROUP_SCHEMA);
-  if (isRecord(access) && getMember(access, 'libraries') !== undefined) {
-    // Grants of libraries arrive with the Libraries resource; accepting them now would store promises nothing keeps.
-    throw ScimError.invalidValue('Library grants are not available yet: this service has no Libraries resource.');
-  }
   const role = isRecord(access) ? getMember(access, 'role') : undefined;
   return {
     data,

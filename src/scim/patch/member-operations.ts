@@ -1,6 +1,9 @@
 import { ScimError } from '../errors.js';
 import type { Filter } from '../filter/ast.js';
 import { parseFilter } from '../filter/parser.js';
+import type { AttributeDefinition } from '../schemas/characteristics.js';
+import { findSchema } from '../schemas/index.js';
+import { canonicalSingleValue } from '../validation/value-checks.js';
 import type { PatchOperation } from './patch-operation.js';
 import { getMember, isRecord, type ScimObject } from './scim-json.js';
 
@@ -24,9 +27,12 @@ export interface SplitPatch {
  * Accepts the forms clients send: add a list; remove `members[value eq "id"]` (any filter on
  * `value`); remove with `path: "members"` and a value list (Entra: removes only those); remove
  * all (`path: "members"`, no value); replace all; path-less add/replace whose value holds
- * `members` beside other attributes (Okta).
+ * `members` beside other attributes (Okta). Every member sent is checked against the schema as
+ * POST and PUT check it, so an unknown sub-attribute is the same 400 invalidValue everywhere.
  */
 export function splitMemberOperations(operations: readonly PatchOperation[], coreSchema: string): SplitPatch {
+  const schemaMembers = membersAttributeOf(coreSchema);
+  const idsOf = (value: unknown, where: string): string[] => patchMemberIds(value, where, schemaMembers);
   const memberChanges: MemberChange[] = [];
   const documentOperations: PatchOperation[] = [];
   operations.forEach((operation, index) => {
@@ -39,7 +45,7 @@ export function splitMemberOperations(operations: readonly PatchOperation[], cor
       const { members, rest } = takeMembers(operation.value, coreSchema);
       if (members !== undefined) {
         if (operation.op === 'remove') throw ScimError.invalidSyntax(`${where}: remove needs a path`);
-        memberChanges.push(operation.op === 'add' ? { kind: 'add', ids: memberIds(members, where) } : replacement(members, where));
+        memberChanges.push(operation.op === 'add' ? { kind: 'add', ids: idsOf(members, where) } : replacement(idsOf(members, where)));
       }
       if (members === undefined || Object.keys(rest).length > 0) documentOperations.push({ ...operation, value: rest });
       return;
@@ -59,14 +65,14 @@ export function splitMemberOperations(operations: readonly PatchOperation[], cor
     }
     switch (operation.op) {
       case 'add':
-        memberChanges.push({ kind: 'add', ids: memberIds(operation.value, where) });
+        memberChanges.push({ kind: 'add', ids: idsOf(operation.value, where) });
         return;
       case 'replace':
-        memberChanges.push(replacement(operation.value, where));
+        memberChanges.push(replacement(idsOf(operation.value, where)));
         return;
       case 'remove':
         memberChanges.push(
-          operation.value === undefined || operation.value === null ? { kind: 'removeAll' } : { kind: 'remove', ids: memberIds(operation.value, where) },
+          operation.value === undefined || operation.value === null ? { kind: 'removeAll' } : { kind: 'remove', ids: idsOf(operation.value, where) },
         );
     }
   });
@@ -92,8 +98,24 @@ function memberId(member: unknown, where: string): string {
   return value.trim();
 }
 
-function replacement(value: unknown, where: string): MemberChange {
-  const ids = memberIds(value, where);
+/**
+ * The member ids a PATCH value names, each element first put through the check POST and PUT
+ * apply to `members` (RFC 7643 §2.3.8: unknown sub-attributes, types, limits), under the same
+ * label, so the error is the one POST gives for that element.
+ */
+function patchMemberIds(value: unknown, where: string, members: AttributeDefinition): string[] {
+  if (value === null || value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return memberIds(list.map((member) => canonicalSingleValue(members, member, members.name)), where);
+}
+
+function membersAttributeOf(coreSchema: string): AttributeDefinition {
+  const members = findSchema(coreSchema)?.attributes.find((attribute) => attribute.name === 'members');
+  if (members === undefined) throw new Error(`${coreSchema} is not a schema with members`);
+  return members;
+}
+
+function replacement(ids: readonly string[]): MemberChange {
   return ids.length === 0 ? { kind: 'removeAll' } : { kind: 'replace', ids };
 }
 

@@ -17,6 +17,8 @@ export const groupSchema: SchemaDefinition = {
       maxLength: NAME_MAX_LENGTH,
     }),
     // No maxItems: groups are roles and routinely hold thousands of users (DESIGN.md).
+    // Members are users only: Roster refuses nested groups, so discovery (RFC 7643 §7
+    // canonicalValues, referenceTypes) must not offer "Group" to clients that trust it.
     multiValuedComplexAttr(
       'members',
       'A list of members of the Group.',
@@ -25,7 +27,7 @@ export const groupSchema: SchemaDefinition = {
         referenceAttr(
           '$ref',
           'The URI corresponding to a SCIM resource that is a member of this Group.',
-          ['User', 'Group'],
+          ['User'],
           immutable,
         ),
         // The RFC 7643 §8.4 example carries display; Roster fills it from the member, so it is readOnly.
@@ -33,9 +35,9 @@ export const groupSchema: SchemaDefinition = {
           mutability: 'readOnly',
           maxLength: NAME_MAX_LENGTH,
         }),
-        stringAttr('type', "A label indicating the type of resource, e.g., 'User' or 'Group'.", {
+        stringAttr('type', "A label indicating the type of resource: 'User'.", {
           ...immutable,
-          canonicalValues: ['User', 'Group'],
+          canonicalValues: ['User'],
         }),
       ],
       { maxItems: undefined },

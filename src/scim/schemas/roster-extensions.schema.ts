@@ -1,11 +1,5 @@
-import {
-  booleanAttr,
-  multiValuedComplexAttr,
-  NAME_MAX_LENGTH,
-  referenceAttr,
-  stringAttr,
-} from './attribute-builders.js';
-import type { AttributeDefinition, SchemaDefinition } from './characteristics.js';
+import { booleanAttr, NAME_MAX_LENGTH, stringAttr } from './attribute-builders.js';
+import type { SchemaDefinition } from './characteristics.js';
 
 export const ACCESS_USER_SCHEMA = 'urn:roster:params:scim:schemas:extension:access:2.0:User';
 export const ACCESS_GROUP_SCHEMA = 'urn:roster:params:scim:schemas:extension:access:2.0:Group';
@@ -14,21 +8,16 @@ export const LIBRARY_SCHEMA = 'urn:roster:params:scim:schemas:core:2.0:Library';
 
 const readOnly = { mutability: 'readOnly' } as const;
 
-// Shared by the User and Group access extensions: a grant names a library by id, Roster
-// fills display and $ref (like members in RFC 7643 §4.2).
-const libraries: AttributeDefinition = multiValuedComplexAttr('libraries', 'Libraries the resource grants access to.', [
-  stringAttr('value', 'The id of the granted Library.', { required: true }),
-  stringAttr('display', 'The displayName of the granted Library.', { ...readOnly, maxLength: NAME_MAX_LENGTH }),
-  referenceAttr('$ref', 'The URI of the granted Library resource.', ['Library'], readOnly),
-]);
+// Neither access extension has `libraries` yet: grants arrive with the Libraries resource. Until
+// then discovery must not advertise a writable attribute every value of which would be refused,
+// and a body carrying one is refused like any unknown attribute (400 invalidValue).
 
-/** Roster access extension for Users: library grants and the roles they end up holding. */
+/** Roster access extension for Users: the roles a User ends up holding. */
 export const accessUserSchema: SchemaDefinition = {
   id: ACCESS_USER_SCHEMA,
   name: 'AccessUser',
   description: 'Roster access granted to a User',
   attributes: [
-    libraries,
     // No maxItems: computed by Roster (direct roles ∪ group roles), never accepted as input.
     stringAttr('effectiveRoles', "The User's direct roles together with the roles of its Groups.", {
       ...readOnly,
@@ -37,7 +26,7 @@ export const accessUserSchema: SchemaDefinition = {
   ],
 };
 
-/** Roster access extension for Groups: the catalog role a Group grants, and its libraries. */
+/** Roster access extension for Groups: the catalog role a Group grants. */
 export const accessGroupSchema: SchemaDefinition = {
   id: ACCESS_GROUP_SCHEMA,
   name: 'AccessGroup',
@@ -48,7 +37,6 @@ export const accessGroupSchema: SchemaDefinition = {
       "The catalog role the Group grants to its members; defaults to the role named like the Group's displayName.",
       { maxLength: NAME_MAX_LENGTH },
     ),
-    libraries,
   ],
 };
 

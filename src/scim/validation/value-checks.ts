@@ -18,7 +18,7 @@ export function canonicalValue(attribute: AttributeDefinition, value: unknown, l
   if (value === null) return undefined;
   if (!attribute.multiValued) {
     if (Array.isArray(value)) throw ScimError.invalidValue(`"${label}" is single-valued; send one value, not an array`);
-    const single = canonicalSingle(attribute, value, label);
+    const single = canonicalSingleValue(attribute, value, label);
     return isPresent(single) ? single : undefined;
   }
   if (!Array.isArray(value)) throw ScimError.invalidValue(`"${label}" is multi-valued; send an array`);
@@ -26,13 +26,17 @@ export function canonicalValue(attribute: AttributeDefinition, value: unknown, l
   if (attribute.maxItems !== undefined && value.length > attribute.maxItems) {
     throw ScimError.invalidValue(`"${label}" takes at most ${attribute.maxItems} values; got ${value.length}`);
   }
-  const items = value.filter((item) => item !== null).map((item) => canonicalSingle(attribute, item, label));
+  const items = value.filter((item) => item !== null).map((item) => canonicalSingleValue(attribute, item, label));
   checkSinglePrimary(items, label);
   const present = items.filter(isPresent);
   return present.length > 0 ? present : undefined;
 }
 
-function canonicalSingle(attribute: AttributeDefinition, value: unknown, label: string): unknown {
+/**
+ * RFC 7643 §2.3: one value of `attribute` (of a multi-valued one, one element) in canonical form.
+ * Group PATCH checks each member it is sent with this, so POST, PUT and PATCH share one rule.
+ */
+export function canonicalSingleValue(attribute: AttributeDefinition, value: unknown, label: string): unknown {
   if (attribute.type !== 'complex') {
     const scalar = normalizeScalar(attribute.type, value, label);
     if (typeof scalar === 'string') checkString(attribute, scalar, label);
