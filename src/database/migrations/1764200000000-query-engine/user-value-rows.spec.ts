@@ -25,7 +25,7 @@ const USER: ResourceContext = {
   commonAttributes: COMMON_ATTRIBUTES,
 };
 
-/** Today's rows, as src/modules/users/user-index.ts and indexed-values-store.ts write them. */
+/** Today's rows, as the resource pipeline (ResourceRowsRepository.writeIndex) and indexed-values-store.ts write them. */
 function liveRows(data: Record<string, unknown>, id: string) {
   return indexedValuesOf({ ...data, id }, USER).map((row) => ({
     attr: row.attr,
