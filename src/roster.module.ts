@@ -30,6 +30,7 @@ import { TenantRateLimits } from './modules/rate-limit/tenant-rate-limits.js';
 import { TokenEndpointService } from './modules/oauth/token-endpoint.service.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
+import { RoleCatalogSeeder } from './modules/roles/role-catalog-seeder.js';
 import { RolesRepository } from './modules/roles/roles.repository.js';
 import { RolesService } from './modules/roles/roles.service.js';
 import { UsersController } from './modules/users/users.controller.js';
@@ -110,6 +111,7 @@ export class RosterModule {
         TenantRateLimits,
         rateLimitStorageProvider,
         RolesRepository,
+        RoleCatalogSeeder,
         RolesService,
         ResourceRowsRepository,
         ResourceReader,

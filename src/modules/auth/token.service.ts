@@ -5,7 +5,7 @@ import type { RosterOptions } from '../../config/roster-options.js';
 import { ApiTokenEntity, type ApiTokenKind } from '../../database/entities/api-token.entity.js';
 import { addSeconds, nowIso, type IsoTimestamp } from '../../database/timestamps.js';
 import type { ApiConnectionEntity } from '../../database/entities/api-connection.entity.js';
-import { asTenantId } from '../../domain/tenant-id.js';
+import { asTenantId, type TenantId } from '../../domain/tenant-id.js';
 import type { Principal } from './principal.js';
 import type { Scope } from '../../domain/scopes.js';
 import { TOKEN_PREFIX, generateToken, sha256Hex } from './token-codec.js';
@@ -55,6 +55,17 @@ export class TokenService {
     return this.issue(connection, 'secret', connection.scopes, ttl);
   }
 
+  listSecretTokens(tenant: TenantId, connectionId: string): Promise<ApiTokenEntity[]> {
+    return this.tokens.listSecretTokens(tenant, connectionId);
+  }
+
+  /** Revokes a connection's secret token, here at once and elsewhere within the cache bound; false when there is none. */
+  async revokeSecretToken(tenant: TenantId, connectionId: string, tokenId: string, at: IsoTimestamp): Promise<boolean> {
+    const revoked = await this.tokens.revoke(tenant, connectionId, tokenId, at);
+    if (revoked !== null) this.forgetToken(tokenId);
+    return revoked !== null;
+  }
+
   /** The principal behind a bearer token, or null when it is unknown, expired or revoked. */
   async verify(token: string): Promise<Principal | null> {
     const hash = sha256Hex(token);
@@ -77,7 +88,7 @@ export class TokenService {
     }
   }
 
-  forgetToken(tokenId: string): void {
+  private forgetToken(tokenId: string): void {
     for (const [hash, entry] of this.cache) {
       if (entry.principal.tokenId === tokenId) this.cache.delete(hash);
     }

@@ -7,6 +7,7 @@ import { SqlParams } from '../../database/query/resource-table.js';
 import { inList, runSql } from '../../database/run-sql.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { Filter } from '../../scim/filter/ast.js';
+import type { GroupRef } from './group-ref.js';
 import { GROUPS } from './group.definition.js';
 
 /** A member as a Group answer shows it (RFC 7643 §4.2). */
@@ -15,12 +16,6 @@ export interface MemberRow {
   readonly display: string;
 }
 
-/** A group as a User's `groups` attribute shows it. */
-export interface GroupRef {
-  readonly id: string;
-  readonly displayName: string;
-  readonly roleKey: string;
-}
 
 const CHUNK = 500;
 // Small enough that reading one page (and writing its JSON) stays far below 50 ms on either engine.

@@ -6,7 +6,8 @@ import { ScimError } from '../../scim/errors.js';
 import type { MemberChange } from '../../scim/patch/member-operations.js';
 import type { RoleRules } from '../roles/role-rules.js';
 import { RolesService } from '../roles/roles.service.js';
-import { GroupMembershipRepository, type GroupRef } from './group-membership.repository.js';
+import { GroupMembershipRepository } from './group-membership.repository.js';
+import type { GroupRef } from './group-ref.js';
 
 /** Group membership: changes inside the caller's transaction, and what other modules ask of it. */
 @Injectable()

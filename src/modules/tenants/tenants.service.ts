@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import { RolesRepository } from '../roles/roles.repository.js';
-import { systemRolesOf } from '../roles/system-roles.js';
+import { RoleCatalogSeeder } from '../roles/role-catalog-seeder.js';
 import { ScimError } from '../../scim/errors.js';
 import { TenantEntity } from '../../database/entities/tenant.entity.js';
 import { nowIso } from '../../database/timestamps.js';
@@ -31,7 +30,7 @@ const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export class TenantsService {
   constructor(
     private readonly tenants: TenantsRepository,
-    private readonly roles: RolesRepository,
+    private readonly roleCatalog: RoleCatalogSeeder,
     private readonly transactions: TransactionRunner,
   ) {}
 
@@ -52,7 +51,7 @@ export class TenantsService {
     try {
       await this.transactions.run(async (manager) => {
         await this.tenants.insert(tenant, manager);
-        await this.roles.insert(systemRolesOf(asTenantId(tenant.id), now), manager);
+        await this.roleCatalog.seed(asTenantId(tenant.id), now, manager);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw ScimError.uniqueness(`slug ${JSON.stringify(slug)} is taken`);

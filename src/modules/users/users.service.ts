@@ -15,7 +15,7 @@ import { ResourceAnswer } from '../../scim/resource-answer.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
 import { hashSecret } from '../auth/secret-hash.js';
 import { DiscoveryRegistry } from '../discovery/discovery.registry.js';
-import type { GroupRef } from '../groups/group-membership.repository.js';
+import type { GroupRef } from '../groups/group-ref.js';
 import { GroupMembershipService } from '../groups/group-membership.service.js';
 import type { AttributeLoader } from '../resources/resource-definition.js';
 import { ResourceReader } from '../resources/resource-reader.js';
