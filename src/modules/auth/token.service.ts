@@ -5,7 +5,7 @@ import type { RosterOptions } from '../../config/roster-options.js';
 import { ApiTokenEntity, type ApiTokenKind } from '../../database/entities/api-token.entity.js';
 import { addSeconds, nowIso, type IsoTimestamp } from '../../database/timestamps.js';
 import type { ApiConnectionEntity } from '../../database/entities/api-connection.entity.js';
-import { asTenantId } from '../../domain/tenant-id.js';
+import { asTenantId, type TenantId } from '../../domain/tenant-id.js';
 import type { Principal } from './principal.js';
 import type { Scope } from '../../domain/scopes.js';
 import { TOKEN_PREFIX, generateToken, sha256Hex } from './token-codec.js';
@@ -75,6 +75,18 @@ export class TokenService {
     for (const [hash, entry] of this.cache) {
       if (entry.principal.connectionId === connectionId) this.cache.delete(hash);
     }
+  }
+
+  /** A connection's secret tokens, oldest first (their values are never stored). */
+  listSecretTokens(tenant: TenantId, connectionId: string): Promise<ApiTokenEntity[]> {
+    return this.tokens.listSecretTokens(tenant, connectionId);
+  }
+
+  /** Revokes a live token of a connection, at once on this replica; false when there is none. */
+  async revoke(tenant: TenantId, connectionId: string, tokenId: string): Promise<boolean> {
+    const revoked = await this.tokens.revoke(tenant, connectionId, tokenId, nowIso());
+    if (revoked) this.forgetToken(tokenId);
+    return revoked !== null;
   }
 
   forgetToken(tokenId: string): void {

@@ -8,7 +8,6 @@ import { parseScopeList, type Scope } from '../../domain/scopes.js';
 import { hashSecret } from '../auth/secret-hash.js';
 import { TOKEN_PREFIX, generateClientId, generateToken } from '../auth/token-codec.js';
 import { TokenService, type IssuedToken } from '../auth/token.service.js';
-import { TokensRepository } from '../auth/tokens.repository.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { ConnectionsRepository } from './connections.repository.js';
@@ -42,7 +41,6 @@ export class ConnectionsService {
   constructor(
     private readonly tenants: TenantsService,
     private readonly connections: ConnectionsRepository,
-    private readonly tokens: TokensRepository,
     private readonly tokenService: TokenService,
   ) {}
 
@@ -92,14 +90,17 @@ export class ConnectionsService {
 
   async listSecretTokens(tenant: TenantId, connectionId: string): Promise<SecretTokenView[]> {
     await this.require(tenant, connectionId);
-    const tokens = await this.tokens.listSecretTokens(tenant, connectionId);
+    const tokens = await this.tokenService.listSecretTokens(tenant, connectionId);
     return tokens.map(({ id, createdAt, expiresAt, revokedAt }) => ({ id, createdAt, expiresAt, revokedAt }));
   }
 
   async revokeSecretToken(tenant: TenantId, connectionId: string, tokenId: string): Promise<void> {
-    const revoked = await this.tokens.revoke(tenant, connectionId, tokenId, nowIso());
-    if (!revoked) throw ScimError.notFound('Token', tokenId);
-    this.tokenService.forgetToken(tokenId);
+    if (!(await this.tokenService.revoke(tenant, connectionId, tokenId))) throw ScimError.notFound('Token', tokenId);
+  }
+
+  /** The live connection a client id names, for the token endpoint; null when unknown or revoked. */
+  findActiveByClientId(clientId: string): Promise<ApiConnectionEntity | null> {
+    return this.connections.findActiveByClientId(clientId);
   }
 
   private async require(tenant: TenantId, connectionId: string): Promise<ApiConnectionEntity> {

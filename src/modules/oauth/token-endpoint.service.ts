@@ -5,7 +5,7 @@ import { isAddressAllowed } from '../auth/ip-allowlist.js';
 import { parseScopeList } from '../../domain/scopes.js';
 import { verifyAgainstDummy, verifySecret } from '../auth/secret-hash.js';
 import { TokenService } from '../auth/token.service.js';
-import { ConnectionsRepository } from '../connections/connections.repository.js';
+import { ConnectionsService } from '../connections/connections.service.js';
 import { readTokenRequest } from './client-credentials.js';
 import { FailedAttemptsLimiter } from './failed-attempts.limiter.js';
 import { OAuthError } from './oauth-error.js';
@@ -23,7 +23,7 @@ const FAILURE_ADDRESS_UNKNOWN = 'unknown';
 @Injectable()
 export class TokenEndpointService {
   constructor(
-    private readonly connections: ConnectionsRepository,
+    private readonly connections: ConnectionsService,
     private readonly tokens: TokenService,
     private readonly limiter: FailedAttemptsLimiter,
     @Inject(ROSTER_OPTIONS) private readonly options: RosterOptions,
