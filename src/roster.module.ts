@@ -11,6 +11,7 @@ import { RosterExceptionFilter } from './http/roster-exception.filter.js';
 import { ScimFallbackController } from './http/scim-fallback.controller.js';
 import { ScimRouteTable } from './http/scim-route-table.js';
 import { AdminConnectionsController } from './modules/admin/admin-connections.controller.js';
+import { AdminLibrariesController } from './modules/admin/admin-libraries.controller.js';
 import { AdminRolesController } from './modules/admin/admin-roles.controller.js';
 import { AdminTenantsController } from './modules/admin/admin-tenants.controller.js';
 import { AdminUsersController } from './modules/admin/admin-users.controller.js';
@@ -40,6 +41,11 @@ import { GroupMembersLoader } from './modules/groups/group-members.loader.js';
 import { GroupMembershipRepository } from './modules/groups/group-membership.repository.js';
 import { GroupMembershipService } from './modules/groups/group-membership.service.js';
 import { GroupsRepository } from './modules/groups/groups.repository.js';
+import { LibrariesController } from './modules/libraries/libraries.controller.js';
+import { LibrariesRepository } from './modules/libraries/libraries.repository.js';
+import { LibrariesService } from './modules/libraries/libraries.service.js';
+import { LibraryGrantsRepository } from './modules/libraries/library-grants.repository.js';
+import { LibraryGrantsService } from './modules/libraries/library-grants.service.js';
 import { ResourceChanges } from './modules/resources/resource-changes.js';
 import { ResourceReader } from './modules/resources/resource-reader.js';
 import { ResourceRegistry } from './modules/resources/resource-registry.js';
@@ -91,6 +97,7 @@ export class RosterModule {
         DiscoveryController,
         UsersController,
         GroupsController,
+        LibrariesController,
         RootSearchController,
         MeController,
         OAuthController,
@@ -98,6 +105,7 @@ export class RosterModule {
         AdminTenantsController,
         AdminConnectionsController,
         AdminRolesController,
+        AdminLibrariesController,
         AdminUsersController,
         // Last: it answers whatever no other SCIM route matched.
         ScimFallbackController,
@@ -118,6 +126,10 @@ export class RosterModule {
         ResourceWriter,
         ResourceChanges,
         ResourceRegistry,
+        LibraryGrantsRepository,
+        LibraryGrantsService,
+        LibrariesRepository,
+        LibrariesService,
         UsersRepository,
         UserGroupsLoader,
         UsersService,

@@ -4,10 +4,12 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { loadServiceConfig, type Environment } from '../config/load-config.js';
 import { ConnectionsService } from '../modules/connections/connections.service.js';
+import { LibrariesService } from '../modules/libraries/libraries.service.js';
 import { asTenantId } from '../domain/tenant-id.js';
 import { TenantsService } from '../modules/tenants/tenants.service.js';
 import { RosterModule } from '../roster.module.js';
 import { ScimError } from '../scim/errors.js';
+import { addLibraryCommands } from './library-commands.js';
 import { printResult, type Output } from './print-result.js';
 
 interface GlobalFlags {
@@ -15,8 +17,8 @@ interface GlobalFlags {
 }
 
 /**
- * The offline admin CLI (`npm run cli -- …`): the tenant and connection operations of the admin
- * API, straight against DATABASE_URL, so an operator can bootstrap a fresh install without the
+ * The offline admin CLI (`npm run cli -- …`): the tenant, connection and library operations of
+ * the admin API, straight against DATABASE_URL, so an operator can bootstrap a fresh install without the
  * admin token. Returns the exit code.
  */
 export async function runCli(argv: readonly string[], env: Environment, output: Output): Promise<number> {
@@ -26,7 +28,7 @@ export async function runCli(argv: readonly string[], env: Environment, output: 
       logger: false,
       abortOnError: false,
     });
-    return { tenants: context.get(TenantsService), connections: context.get(ConnectionsService) };
+    return { tenants: context.get(TenantsService), connections: context.get(ConnectionsService), libraries: context.get(LibrariesService) };
   };
   const program = buildProgram(services, output);
   try {
@@ -44,7 +46,7 @@ export async function runCli(argv: readonly string[], env: Environment, output: 
   }
 }
 
-type ServicesFactory = () => Promise<{ tenants: TenantsService; connections: ConnectionsService }>;
+export type ServicesFactory = () => Promise<{ tenants: TenantsService; connections: ConnectionsService; libraries: LibrariesService }>;
 
 function buildProgram(services: ServicesFactory, output: Output): Command {
   const program = new Command('roster')
@@ -127,5 +129,6 @@ function buildProgram(services: ServicesFactory, output: Output): Command {
       const result = { id: minted.id, token: minted.token, expiresAt: minted.expiresAt };
       printResult(output, json(), result, `${minted.token}\n(shown once; expires ${minted.expiresAt ?? 'never'})`);
     });
+  addLibraryCommands(program, services, output, json);
   return program;
 }

@@ -14,6 +14,15 @@ async function cli(database: TestDatabase, ...argv: string[]) {
   return { code, out: out.join('\n'), errors: errors.join('\n') };
 }
 
+async function withRoster<T>(database: TestDatabase, work: (roster: RosterHarness) => Promise<T>): Promise<T> {
+  const roster = await startRosterOn(database.options);
+  try {
+    return await work(roster);
+  } finally {
+    await roster.app.close();
+  }
+}
+
 describe.each(databaseKinds())('offline CLI on %s', (kind) => {
   let database: TestDatabase;
   beforeAll(async () => {
@@ -56,6 +65,37 @@ describe.each(databaseKinds())('offline CLI on %s', (kind) => {
     } finally {
       await roster.app.close();
     }
+  });
+
+  it('creates, lists and deletes libraries, which SCIM then serves and no longer serves', async () => {
+    const tenant = JSON.parse((await cli(database, '--json', 'tenant', 'create', '--name', 'Library Co')).out) as { id: string; slug: string };
+    const created = await cli(database, '--json', 'library', 'create', '--tenant', tenant.slug, '--name', 'Handbooks', '--description', 'How we work');
+    expect(created.code).toBe(0);
+    const library = JSON.parse(created.out) as { id: string; displayName: string; description: string | null; externalId: string | null };
+    expect(library).toMatchObject({ displayName: 'Handbooks', description: 'How we work', externalId: null });
+    const duplicate = await cli(database, 'library', 'create', '--tenant', tenant.slug, '--name', 'HANDBOOKS');
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.errors).toMatch(/^roster: displayName "HANDBOOKS" is already taken/);
+    const listed = await cli(database, '--json', 'library', 'list', '--tenant', tenant.id);
+    expect((JSON.parse(listed.out) as { id: string; displayName: string }[]).map((l) => [l.id, l.displayName])).toEqual([[library.id, 'Handbooks']]);
+
+    const connection = JSON.parse((await cli(database, '--json', 'connection', 'create', '--tenant', tenant.slug, '--name', 'Reader', '--scopes', 'scim.read')).out) as {
+      id: string;
+      clientId: string;
+      clientSecret: string;
+    };
+    // The service runs while the CLI is not: both open the same SQLite file in this one test process.
+    const served = await withRoster(database, async (roster) => {
+      const token = await requestAccessToken(roster.http, { ...connection, tenantId: tenant.id, connectionId: connection.id });
+      return { token, answer: await roster.http.get<{ displayName: string }>(`/scim/v2/Libraries/${library.id}`, { token }) };
+    });
+    expect(served.answer.status).toBe(200);
+    expect(served.answer.body.displayName).toBe('Handbooks');
+    const deleted = await cli(database, 'library', 'delete', '--tenant', tenant.slug, '--library', library.id);
+    expect(deleted.code).toBe(0);
+    const gone = await withRoster(database, (roster) => roster.http.get(`/scim/v2/Libraries/${library.id}`, { token: served.token }));
+    expect(gone.status).toBe(404);
+    expect(JSON.parse((await cli(database, '--json', 'library', 'list', '--tenant', tenant.id)).out)).toEqual([]);
   });
 
   it('exits non-zero with one line for bad input', async () => {

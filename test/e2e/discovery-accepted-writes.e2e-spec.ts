@@ -54,14 +54,18 @@ describe.each(databaseKinds())('discovery offers only writes that are accepted, 
     expect(list.body.Resources.find((s) => s.id === GROUP_SCHEMA)).toEqual(group);
   });
 
-  it('advertises no libraries attribute in either access extension', async () => {
-    expect((await served(ACCESS_GROUP)).attributes.map((a) => a.name)).toEqual(['role']);
-    expect((await served(ACCESS_USER)).attributes.map((a) => a.name)).toEqual(['effectiveRoles']);
-    const list = await roster.http.get('/scim/v2/Schemas');
-    expect(list.text).not.toMatch(/"name":"libraries"/i);
+  it('advertises libraries as grants of Library ids, display and $ref filled in by Roster, effective access read-only on request', async () => {
+    expect((await served(ACCESS_GROUP)).attributes.map((a) => a.name)).toEqual(['role', 'libraries']);
+    const user = await served(ACCESS_USER);
+    expect(user.attributes.map((a) => a.name)).toEqual(['libraries', 'effectiveRoles', 'effectiveLibraries']);
+    expect(subAttribute(user, 'libraries.$ref')).toMatchObject({ referenceTypes: ['Library'], mutability: 'readOnly' });
+    expect(subAttribute(user, 'libraries.display')).toMatchObject({ mutability: 'readOnly' });
+    for (const name of ['effectiveRoles', 'effectiveLibraries']) {
+      expect(user.attributes.find((a) => a.name === name)).toMatchObject({ mutability: 'readOnly', returned: 'request' });
+    }
   });
 
-  it('refuses a group carrying libraries with 400 invalidValue, storing nothing', async () => {
+  it('refuses a group granting a library the tenant does not have with 400 invalidValue naming it, storing nothing', async () => {
     const before = await storedRows(roster, tenantId);
     const response = await groups.create({
       schemas: [GROUP_SCHEMA, ACCESS_GROUP],
@@ -73,7 +77,7 @@ describe.each(databaseKinds())('discovery offers only writes that are accepted, 
       schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
       status: '400',
       scimType: 'invalidValue',
-      detail: `Unknown attribute "${ACCESS_GROUP}:libraries"`,
+      detail: 'library "lib-1" is not a library of this tenant',
     });
     expect(await storedRows(roster, tenantId)).toEqual(before);
   });

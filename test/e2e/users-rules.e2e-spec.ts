@@ -151,14 +151,16 @@ describe.each(databaseKinds())('Users: roles, userName format, passwords, access
     }
   });
 
-  it('reports active and roles on the admin access endpoint', async () => {
+  it('reports active and roles on the admin access endpoint; an inactive user has no effective access', async () => {
     const { tenantId, users } = await newTenant();
     const user = (await users.create({ userName: 'access-user', roles: ['writer', { value: 'guest' }] })).body;
     const access = await admin.get<Access>(`/tenants/${tenantId}/users/${user.id}/access`);
     expect(access.status).toBe(200);
     expect(access.body).toEqual({ active: true, roles: ['guest', 'writer'], libraries: [], groups: [] });
     await users.patch(user.id, patchOp({ op: 'replace', value: { active: 'False' } }));
-    expect((await admin.get<Access>(`/tenants/${tenantId}/users/${user.id}/access`)).body).toMatchObject({ active: false, roles: ['guest', 'writer'] });
+    expect((await admin.get<Access>(`/tenants/${tenantId}/users/${user.id}/access`)).body).toEqual({ active: false, roles: [], libraries: [], groups: [] });
+    await users.patch(user.id, patchOp({ op: 'replace', value: { active: true } }));
+    expect((await admin.get<Access>(`/tenants/${tenantId}/users/${user.id}/access`)).body).toMatchObject({ active: true, roles: ['guest', 'writer'] });
     expect((await admin.get(`/tenants/${tenantId}/users/00000000-0000-0000-0000-000000000000/access`)).status).toBe(404);
   });
 

@@ -280,7 +280,7 @@ class FilterCompiler {
     const { extension, attribute } = resolved;
     let sub = resolved.subAttribute;
     if (extension === undefined && attribute.name === 'meta') return this.metaTarget(sub, label);
-    const relation = extension === undefined ? this.table.relations.find((r) => r.attr === attribute.name.toLowerCase()) : undefined;
+    const relation = this.table.relations.find((r) => r.attr === indexedAttrName(attribute, extension));
     if (relation !== undefined) {
       const value = sub ?? this.resolve({ ...path, sub: 'value' })?.subAttribute;
       if (value === undefined || value.name !== 'value') {

@@ -4,7 +4,7 @@ import type { RosterOptions } from '../../config/roster-options.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { ScimError } from '../../scim/errors.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
-import type { AttributeLoader } from '../resources/resource-definition.js';
+import type { AttributeLoader, AttributeValues } from '../resources/resource-definition.js';
 import { GroupMembershipRepository, type MemberRow } from './group-membership.repository.js';
 
 /**
@@ -30,7 +30,7 @@ export class GroupMembersLoader implements AttributeLoader {
    * limit together is refused instead of exhausting the process: `tooMany` (RFC 7644 §3.12)
    * tells the client to ask for less.
    */
-  async forPage(tenant: TenantId, ids: readonly string[]): Promise<ReadonlyMap<string, readonly ScimObject[]>> {
+  async forPage(tenant: TenantId, ids: readonly string[]): Promise<ReadonlyMap<string, AttributeValues>> {
     const total = await this.memberships.memberCount(tenant, ids);
     if (total > this.listMemberLimit) {
       throw ScimError.tooMany(

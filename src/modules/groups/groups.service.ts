@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { SCIM_BASE_URL } from '../../config/injection-tokens.js';
 import { GroupEntity } from '../../database/entities/group.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { isForeignKeyViolation, isUniqueViolationOn } from '../../database/unique-violation.js';
@@ -16,6 +17,8 @@ import type { ListRequest } from '../../scim/query/list-request.js';
 import { ResourceAnswer } from '../../scim/resource-answer.js';
 import { ACCESS_GROUP_SCHEMA, GROUP_SCHEMA } from '../../scim/schemas/index.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
+import { LibraryGrantsService } from '../libraries/library-grants.service.js';
+import { libraryRefsLoader, takeLibraryRefs, withLibraryRefs } from '../libraries/library-refs.js';
 import type { AttributeLoader } from '../resources/resource-definition.js';
 import { ResourceReader } from '../resources/resource-reader.js';
 import { ResourceRegistry } from '../resources/resource-registry.js';
@@ -49,9 +52,11 @@ export class GroupsService implements OnModuleInit {
     private readonly reader: ResourceReader,
     private readonly writer: ResourceWriter,
     private readonly registry: ResourceRegistry,
+    private readonly libraries: LibraryGrantsService,
     members: GroupMembersLoader,
+    @Inject(SCIM_BASE_URL) scimBaseUrl: string,
   ) {
-    this.loaders = [members];
+    this.loaders = [members, libraryRefsLoader(`${ACCESS_GROUP_SCHEMA}:libraries`, scimBaseUrl, (tenant, ids) => libraries.grantsOf('group', tenant, ids))];
   }
 
   onModuleInit(): void {
@@ -89,8 +94,15 @@ export class GroupsService implements OnModuleInit {
           lastModified: now,
         });
         await this.groups.insert(row, manager);
+        const libraryIds = await this.libraries.resolve(tenant, document.libraryRefs, manager);
         const changes: MemberChange[] = document.memberIds === undefined ? [] : [{ kind: 'add', ids: document.memberIds }];
-        return { row, after: (tx) => this.membership.apply(tenant, row, changes, undefined, rules, tx) };
+        return {
+          row,
+          after: async (tx) => {
+            await this.membership.apply(tenant, row, changes, undefined, rules, tx);
+            await this.libraries.replaceGrants('group', tenant, row.id, libraryIds, tx);
+          },
+        };
       },
       explainGroupWrite(() => document.displayName),
     );
@@ -119,7 +131,7 @@ export class GroupsService implements OnModuleInit {
     const produce =
       documentOperations.length === 0
         ? undefined
-        : (current: ScimObject) => toGroupDocument(validateResource(applyPatch(current, documentOperations, GROUPS.type.patchContext), GROUPS.type.context));
+        : (current: ScimObject) => groupDocumentOf(validateResource(applyPatch(current, documentOperations, GROUPS.type.patchContext), GROUPS.type.context));
     const group = await this.update(tenant, id, ifMatch, produce, memberChanges);
     if (!isProjected(projection)) return ResourceAnswer.noContent(group.version);
     return ResourceAnswer.ok(group.version, await this.reader.render(GROUPS, this.loaders, tenant, group, projection));
@@ -146,7 +158,7 @@ export class GroupsService implements OnModuleInit {
     tenant: TenantId,
     id: string,
     ifMatch: string | undefined,
-    produce: ((current: ScimObject) => GroupDocument) | undefined,
+    produce: ((current: ScimObject) => PreparedGroup) | undefined,
     memberChanges: readonly MemberChange[],
   ): Promise<GroupEntity> {
     const rules = await this.rulesFor(tenant);
@@ -160,21 +172,30 @@ export class GroupsService implements OnModuleInit {
         displayName = current.displayName;
         const lastModified = nowIso();
         let columns: Partial<GroupEntity> & Pick<GroupEntity, 'lastModified'> = { lastModified };
+        let libraryIds: readonly string[] | undefined;
         if (produce !== undefined) {
-          const document = produce({ ...current.data, id: current.id, meta: {} });
+          const grants = (await this.libraries.grantsOf('group', tenant, [id], manager)).get(id) ?? [];
+          const document = produce(withLibraryRefs({ ...current.data, id: current.id, meta: {} }, ACCESS_GROUP_SCHEMA, grants));
           displayName = document.displayName;
           const role = await this.roleFor(tenant, document, current.roleKey, rules, manager);
           columns = { ...columns, displayName, displayNameKey: document.displayNameKey, roleKey: role.key, data: withRole(document.data, role.name) };
+          libraryIds = await this.libraries.resolve(tenant, document.libraryRefs, manager);
         }
         const next = Object.assign(new GroupEntity(), current, columns);
-        return { columns, after: (tx) => this.membership.apply(tenant, next, memberChanges, current.roleKey, rules, tx) };
+        return {
+          columns,
+          after: async (tx) => {
+            await this.membership.apply(tenant, next, memberChanges, current.roleKey, rules, tx);
+            if (libraryIds !== undefined) await this.libraries.replaceGrants('group', tenant, id, libraryIds, tx);
+          },
+        };
       },
       explainGroupWrite(() => displayName),
     );
   }
 
-  private documentOf(body: unknown): GroupDocument {
-    return toGroupDocument(validateResource(withoutForeignSchemas(body, GROUPS.type.schemaUrns), GROUPS.type.context));
+  private documentOf(body: unknown): PreparedGroup {
+    return groupDocumentOf(validateResource(withoutForeignSchemas(body, GROUPS.type.schemaUrns), GROUPS.type.context));
   }
 
   /**
@@ -200,6 +221,14 @@ export class GroupsService implements OnModuleInit {
   private async rulesFor(tenant: TenantId): Promise<RoleRules> {
     return this.roles.rulesFor(await this.tenants.require(tenant));
   }
+}
+
+type PreparedGroup = GroupDocument & { readonly libraryRefs: readonly string[] };
+
+/** The stored document (library grants taken out: they are rows) and what the rules check. */
+function groupDocumentOf(validated: ScimObject): PreparedGroup {
+  const { data, refs } = takeLibraryRefs(validated, ACCESS_GROUP_SCHEMA);
+  return { ...toGroupDocument(data), libraryRefs: refs };
 }
 
 interface GrantedRole {

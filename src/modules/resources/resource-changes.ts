@@ -11,7 +11,12 @@ export interface ResourceChange {
   readonly kind: 'created' | 'updated' | 'deleted';
   /** The resource's version after the change (the deleted row's last version for deletes). */
   readonly version: number;
+  /** Users whose effective access (roles, libraries) the change altered besides the resource itself. */
+  readonly accessChangedFor?: readonly string[];
 }
+
+/** What a type's rules add to the record of a change. */
+export type ChangeDetails = Pick<ResourceChange, 'accessChangedFor'>;
 
 /** Runs inside the write's transaction: what it writes commits or rolls back with the change. */
 export type ChangeListener = (change: ResourceChange, manager: EntityManager) => Promise<void>;

@@ -44,7 +44,10 @@ export interface AttributeLoader {
   /** Whether GET by id writes the values page by page as they are read, instead of holding them. */
   readonly streamed: boolean;
   /** The values of each resource of a list page (may refuse a page too large to hold: `tooMany`). */
-  forPage(tenant: TenantId, ids: readonly string[]): Promise<ReadonlyMap<string, readonly ScimObject[]>>;
+  forPage(tenant: TenantId, ids: readonly string[]): Promise<ReadonlyMap<string, AttributeValues>>;
   /** One resource's values, page by page. */
-  pagesOf(tenant: TenantId, id: string): AsyncIterable<readonly ScimObject[]>;
+  pagesOf(tenant: TenantId, id: string): AsyncIterable<AttributeValues>;
 }
+
+/** Values of a multi-valued attribute: complex ones, or plain strings (`effectiveRoles`). */
+export type AttributeValues = readonly (ScimObject | string)[];

@@ -9,7 +9,7 @@ import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { parseProjection, projectResource, type Projection, type ProjectionParams, requestedTopLevelAttributes } from '../../scim/projection.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { ResourceAnswer } from '../../scim/resource-answer.js';
-import type { AttributeLoader, ResourceDefinition, StoredResource } from './resource-definition.js';
+import type { AttributeLoader, AttributeValues, ResourceDefinition, StoredResource } from './resource-definition.js';
 import { resourceJsonStream } from './resource-json-stream.js';
 import { type LoadedAttributes, toScimResource } from './resource.mapper.js';
 import { ResourceRowsRepository } from './resource-rows.repository.js';
@@ -85,12 +85,12 @@ export class ResourceReader {
     const pages = loader.pagesOf(tenant, id)[Symbol.asyncIterator]();
     const first = await pages.next();
     if (first.done === true || first.value.length === 0) return resource;
-    const project = (values: readonly ScimObject[]): ScimObject[] => {
+    const project = (values: AttributeValues): ScimObject[] => {
       const projected = projectResource({ [loader.attribute]: values }, projection, definition.type.context)[loader.attribute];
       return Array.isArray(projected) ? (projected as ScimObject[]) : [];
     };
     async function* projectedPages(): AsyncGenerator<ScimObject[]> {
-      yield project(first.value as readonly ScimObject[]);
+      yield project(first.value as AttributeValues);
       for (let next = await pages.next(); next.done !== true; next = await pages.next()) yield project(next.value);
     }
     return resourceJsonStream(resource, loader.attribute, projectedPages());
@@ -103,9 +103,9 @@ function wantedLoaders(definition: ResourceDefinition, loaders: readonly Attribu
 }
 
 async function loadOne(loaders: readonly AttributeLoader[], tenant: TenantId, id: string): Promise<LoadedAttributes> {
-  const loaded = new Map<string, ScimObject[]>();
+  const loaded = new Map<string, AttributeValues>();
   for (const loader of loaders) {
-    const values: ScimObject[] = [];
+    const values: (ScimObject | string)[] = [];
     for await (const page of loader.pagesOf(tenant, id)) values.push(...page);
     loaded.set(loader.attribute, values);
   }

@@ -4,7 +4,7 @@ import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { ScimError } from '../../scim/errors.js';
 import { assertIfMatch } from '../../scim/etag.js';
-import { ResourceChanges } from './resource-changes.js';
+import { type ChangeDetails, type ResourceChange, ResourceChanges } from './resource-changes.js';
 import type { ResourceDefinition, StoredResource } from './resource-definition.js';
 import { ResourceRowsRepository } from './resource-rows.repository.js';
 
@@ -13,14 +13,17 @@ export interface PlannedWrite<E extends StoredResource> {
   /** Columns to set; a new `data` also rewrites the filter index rows. `version` is the skeleton's. */
   readonly columns: Partial<E> & Pick<E, 'lastModified'>;
   /** The type's own follow-up statements (roles, memberships), in the same transaction. */
-  readonly after?: (manager: EntityManager) => Promise<void>;
+  readonly after?: FollowUp;
 }
 
 /** A created (or restored) row, stored by the type's rules, and their follow-up statements. */
 export interface StoredWrite<E extends StoredResource> {
   readonly row: E;
-  readonly after?: (manager: EntityManager) => Promise<void>;
+  readonly after?: FollowUp;
 }
+
+/** A type's statements after its row is written; what they return joins the change's record. */
+export type FollowUp = (manager: EntityManager) => Promise<ChangeDetails | void>;
 
 /** Turns a database error into the SCIM error it means for this write (a unique index → 409), if it knows it. */
 export type ErrorExplainer = (error: unknown) => ScimError | undefined;
@@ -48,8 +51,8 @@ export class ResourceWriter {
     return this.inTransaction(explain, async (manager) => {
       const { row, after } = await store(manager);
       await this.rows.writeIndex(definition, tenant, row.id, row.data, manager);
-      await after?.(manager);
-      await this.changes.record(this.change(definition, tenant, row, 'created'), manager);
+      const details = await after?.(manager);
+      await this.changes.record(this.change(definition, tenant, row, 'created', details), manager);
       return row;
     });
   }
@@ -74,9 +77,9 @@ export class ResourceWriter {
         throw ScimError.preconditionFailed(`The ${definition.type.discovery.name.toLowerCase()} changed while this request was applied; retry.`);
       }
       if (columns.data !== undefined) await this.rows.writeIndex(definition, tenant, id, columns.data, manager);
-      await after?.(manager);
+      const details = await after?.(manager);
       const written: E = { ...current, ...columns, version: current.version + 1 };
-      await this.changes.record(this.change(definition, tenant, written, 'updated'), manager);
+      await this.changes.record(this.change(definition, tenant, written, 'updated', details), manager);
       return written;
     });
   }
@@ -87,13 +90,13 @@ export class ResourceWriter {
     tenant: TenantId,
     id: string,
     ifMatch: string | undefined,
-    remove: (current: E, manager: EntityManager) => Promise<void>,
+    remove: (current: E, manager: EntityManager) => Promise<ChangeDetails | void>,
     explain?: ErrorExplainer,
   ): Promise<void> {
     await this.inTransaction(explain, async (manager) => {
       const current = await this.locked(definition, tenant, id, ifMatch, manager);
-      await remove(current, manager);
-      await this.changes.record(this.change(definition, tenant, current, 'deleted'), manager);
+      const details = await remove(current, manager);
+      await this.changes.record(this.change(definition, tenant, current, 'deleted', details), manager);
     });
   }
 
@@ -112,7 +115,7 @@ export class ResourceWriter {
     }
   }
 
-  private change(definition: ResourceDefinition, tenant: TenantId, row: StoredResource, kind: 'created' | 'updated' | 'deleted') {
-    return { tenant, resourceType: definition.type.discovery.name, id: row.id, kind, version: row.version };
+  private change(definition: ResourceDefinition, tenant: TenantId, row: StoredResource, kind: ResourceChange['kind'], details: ChangeDetails | void): ResourceChange {
+    return { tenant, resourceType: definition.type.discovery.name, id: row.id, kind, version: row.version, ...(details ?? {}) };
   }
 }

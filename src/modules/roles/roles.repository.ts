@@ -88,6 +88,28 @@ export class RolesRepository {
     }
   }
 
+  /** The catalog keys of each user's effective roles (direct ∪ its groups'); none for an inactive or deleted user. */
+  async effectiveRoleKeys(tenant: TenantId, userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const byUser = new Map<string, string[]>();
+    for (let start = 0; start < userIds.length; start += CHUNK) {
+      const params: Record<string, unknown> = { tenant };
+      const ids = inList('u', userIds.slice(start, start + CHUNK), params);
+      // `active = TRUE`: better-sqlite3 binds no booleans; TRUE is 1 in SQLite and true in PostgreSQL.
+      const rows = await runSql<{ user_id: string; role_key: string }>(
+        this.rows.manager,
+        `SELECT e.user_id, e.role_key FROM (
+           SELECT user_id, role_key FROM user_roles WHERE tenant_id = :tenant AND user_id IN (${ids})
+           UNION
+           SELECT m.member_id AS user_id, g.role_key FROM group_members m JOIN groups g ON g.id = m.group_id
+           WHERE m.tenant_id = :tenant AND m.member_id IN (${ids})
+         ) e JOIN users u ON u.id = e.user_id WHERE u.active = TRUE AND u.deleted_at IS NULL`,
+        params,
+      );
+      for (const row of rows) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row.role_key]);
+    }
+    return byUser;
+  }
+
   /** A deleted user holds no unique role any more. */
   async releaseUniqueRoles(tenant: TenantId, userId: string, manager: EntityManager): Promise<void> {
     await manager.getRepository(UniqueRoleHolderEntity).delete({ tenantId: tenant, userId });

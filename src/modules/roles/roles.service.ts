@@ -95,6 +95,13 @@ export class RolesService {
     return new RoleRules(new Map(roles.map((role) => [role.nameKey, role.name])), uniqueKeysOf(tenant));
   }
 
+  /** Each user's effective roles (direct ∪ its groups'), in the catalog's spelling, sorted; none while inactive or deleted. */
+  async effectiveRolesOf(tenant: TenantId, userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const [keys, catalog] = await Promise.all([this.roles.effectiveRoleKeys(tenant, userIds), this.roles.list(tenant)]);
+    const names = new Map(catalog.map((role) => [role.nameKey, role.name]));
+    return new Map([...keys].map(([user, held]) => [user, held.map((key) => names.get(key) ?? key).sort()]));
+  }
+
   /** Recomputes which of `userIds` hold the tenant's unique roles, in the caller's transaction (409 on a second holder). */
   refreshUniqueHolders(tenant: TenantId, userIds: readonly string[], rules: RoleRules, manager: EntityManager): Promise<void> {
     return this.roles.refreshUniqueHolders(tenant, userIds, rules.uniqueKeys, manager);

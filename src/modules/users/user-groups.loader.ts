@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SCIM_BASE_URL } from '../../config/injection-tokens.js';
 import type { TenantId } from '../../domain/tenant-id.js';
-import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { GroupMembershipService } from '../groups/group-membership.service.js';
-import type { AttributeLoader } from '../resources/resource-definition.js';
+import type { AttributeLoader, AttributeValues } from '../resources/resource-definition.js';
 
 /** RFC 7643 §4.1.2 `groups`: readOnly, derived from memberships, direct only (no nested groups). */
 @Injectable()
@@ -16,7 +15,7 @@ export class UserGroupsLoader implements AttributeLoader {
     @Inject(SCIM_BASE_URL) private readonly scimBaseUrl: string,
   ) {}
 
-  async forPage(tenant: TenantId, ids: readonly string[]): Promise<ReadonlyMap<string, readonly ScimObject[]>> {
+  async forPage(tenant: TenantId, ids: readonly string[]): Promise<ReadonlyMap<string, AttributeValues>> {
     const byUser = await this.membership.groupsOfUsers(tenant, ids);
     return new Map(
       [...byUser].map(([id, groups]) => [
@@ -26,7 +25,7 @@ export class UserGroupsLoader implements AttributeLoader {
     );
   }
 
-  async *pagesOf(tenant: TenantId, id: string): AsyncGenerator<readonly ScimObject[]> {
+  async *pagesOf(tenant: TenantId, id: string): AsyncGenerator<AttributeValues> {
     yield (await this.forPage(tenant, [id])).get(id) ?? [];
   }
 }

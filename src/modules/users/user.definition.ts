@@ -1,12 +1,11 @@
 import { UserEntity } from '../../database/entities/user.entity.js';
 import { defineScimResourceType } from '../../scim/resource-type.js';
-import { enterpriseUserSchema, notificationsUserSchema, userSchema } from '../../scim/schemas/index.js';
+import { ACCESS_USER_SCHEMA, accessUserSchema, enterpriseUserSchema, notificationsUserSchema, userSchema } from '../../scim/schemas/index.js';
 import type { ResourceDefinition } from '../resources/resource-definition.js';
 
 /**
- * RFC 7643 §4.1 User with the enterprise extension (§4.3) and Roster's notifications extension.
- * The access extension joins when libraries land, so that validation never accepts data
- * nothing can act on.
+ * RFC 7643 §4.1 User with the enterprise extension (§4.3) and Roster's access (library grants,
+ * effective access) and notifications extensions.
  */
 export const USERS: ResourceDefinition<UserEntity> = {
   type: defineScimResourceType({
@@ -17,6 +16,7 @@ export const USERS: ResourceDefinition<UserEntity> = {
     extensions: [
       { schema: enterpriseUserSchema, required: false },
       { schema: notificationsUserSchema, required: false },
+      { schema: accessUserSchema, required: false },
     ],
   }),
   table: {
@@ -27,7 +27,10 @@ export const USERS: ResourceDefinition<UserEntity> = {
     softDeleted: true,
     createdColumn: 'created_at',
     lastModifiedColumn: 'last_modified',
-    relations: [{ attr: 'groups', table: 'group_members', ownerColumn: 'member_id', valueColumn: 'group_id' }],
+    relations: [
+      { attr: 'groups', table: 'group_members', ownerColumn: 'member_id', valueColumn: 'group_id' },
+      { attr: `${ACCESS_USER_SCHEMA}:libraries`.toLowerCase(), table: 'user_library_grants', ownerColumn: 'user_id', valueColumn: 'library_id' },
+    ],
   },
   entity: UserEntity,
   // A membership insert's foreign-key check (FOR KEY SHARE) need not wait for a user write.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { SCIM_BASE_URL } from '../../config/injection-tokens.js';
 import { UserEntity } from '../../database/entities/user.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { isForeignKeyViolation, isUniqueViolation, isUniqueViolationOn } from '../../database/unique-violation.js';
@@ -12,11 +13,13 @@ import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { parseProjection, type ProjectionParams } from '../../scim/projection.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { ResourceAnswer } from '../../scim/resource-answer.js';
+import { ACCESS_USER_SCHEMA } from '../../scim/schemas/index.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
 import { hashSecret } from '../auth/secret-hash.js';
 import { DiscoveryRegistry } from '../discovery/discovery.registry.js';
-import type { GroupRef } from '../groups/group-ref.js';
 import { GroupMembershipService } from '../groups/group-membership.service.js';
+import { LibraryGrantsService } from '../libraries/library-grants.service.js';
+import { libraryRefsLoader, takeLibraryRefs, withLibraryRefs } from '../libraries/library-refs.js';
 import type { AttributeLoader } from '../resources/resource-definition.js';
 import { ResourceReader } from '../resources/resource-reader.js';
 import { ResourceRegistry } from '../resources/resource-registry.js';
@@ -40,7 +43,8 @@ export interface UserAccess {
   readonly active: boolean;
   /** Effective roles: the user's own `roles` ∪ the roles of its groups, in catalog spelling. */
   readonly roles: readonly string[];
-  readonly libraries: readonly string[];
+  /** Effective libraries: the user's own grants ∪ the grants of its groups, by displayName. */
+  readonly libraries: readonly { readonly id: string; readonly displayName: string }[];
   readonly groups: readonly { readonly id: string; readonly displayName: string }[];
 }
 
@@ -62,9 +66,16 @@ export class UsersService implements OnModuleInit {
     private readonly writer: ResourceWriter,
     private readonly registry: ResourceRegistry,
     private readonly discovery: DiscoveryRegistry,
+    private readonly libraries: LibraryGrantsService,
     groups: UserGroupsLoader,
+    @Inject(SCIM_BASE_URL) scimBaseUrl: string,
   ) {
-    this.loaders = [groups];
+    this.loaders = [
+      groups,
+      libraryRefsLoader(`${ACCESS_USER_SCHEMA}:libraries`, scimBaseUrl, (tenant, ids) => libraries.grantsOf('user', tenant, ids)),
+      libraryRefsLoader(`${ACCESS_USER_SCHEMA}:effectiveLibraries`, scimBaseUrl, (tenant, ids) => libraries.effectiveOf(tenant, ids)),
+      effectiveRolesLoader((tenant, ids) => roles.effectiveRolesOf(tenant, ids)),
+    ];
   }
 
   onModuleInit(): void {
@@ -101,11 +112,13 @@ export class UsersService implements OnModuleInit {
           row = Object.assign(new UserEntity(), { ...changes, id: randomUUID(), tenantId: tenant, version: 1, createdAt: now, deletedAt: null });
           await this.users.insert(row, manager);
         }
+        const libraryIds = await this.libraries.resolve(tenant, document.libraryRefs, manager);
         return {
           row,
           after: async (tx) => {
             await this.users.setDirectRoles(tenant, row.id, roleHoldings(document.roleNames, document.active).held, tx);
             await this.roles.refreshUniqueHolders(tenant, [row.id], rules.roles, tx);
+            await this.libraries.replaceGrants('user', tenant, row.id, libraryIds, tx);
           },
         };
       },
@@ -134,20 +147,24 @@ export class UsersService implements OnModuleInit {
       // No membership, role or grant comes back with a user restored by POST.
       await this.membership.removeUserFromAllGroups(tenant, id, manager);
       await this.roles.releaseUniqueRoles(tenant, id, manager);
+      await this.libraries.replaceGrants('user', tenant, id, [], manager);
     });
   }
 
-  /** What the rest of the platform asks (DESIGN.md admin access); libraries join in their issue. */
+  /** What the rest of the platform asks (DESIGN.md admin access): an inactive user has no effective roles or libraries. */
   async access(tenant: TenantId, id: string): Promise<UserAccess> {
-    const rules = await this.rulesFor(tenant);
     const user = await this.users.findById(tenant, id);
     if (!user) throw ScimError.notFound('User', id);
-    const groups = (await this.membership.groupsOfUsers(tenant, [id])).get(id) ?? [];
+    const [roles, libraries, groups] = await Promise.all([
+      this.roles.effectiveRolesOf(tenant, [id]),
+      this.libraries.effectiveOf(tenant, [id]),
+      this.membership.groupsOfUsers(tenant, [id]),
+    ]);
     return {
       active: user.active,
-      roles: effectiveRoles(roleNamesOf(user.data), groups, rules.roles),
-      libraries: [],
-      groups: groups.map((group) => ({ id: group.id, displayName: group.displayName })),
+      roles: roles.get(id) ?? [],
+      libraries: (libraries.get(id) ?? []).map((library) => ({ id: library.id, displayName: library.displayName })),
+      groups: (groups.get(id) ?? []).map((group) => ({ id: group.id, displayName: group.displayName })),
     };
   }
 
@@ -173,18 +190,22 @@ export class UsersService implements OnModuleInit {
       tenant,
       id,
       ifMatch,
-      async (current) => {
-        const document = this.prepare(rules, produce({ ...current.data, id: current.id, meta: {} }));
+      async (current, manager) => {
+        const grants = (await this.libraries.grantsOf('user', tenant, [id], manager)).get(id) ?? [];
+        const document = this.prepare(rules, produce(withLibraryRefs({ ...current.data, id: current.id, meta: {} }, ACCESS_USER_SCHEMA, grants)));
         userName = document.userName;
         const columns = await this.changesFrom(document, current, nowIso());
+        const libraryIds = await this.libraries.resolve(tenant, document.libraryRefs, manager);
         const before = roleHoldings(roleNamesOf(current.data), current.active);
         const after = roleHoldings(document.roleNames, document.active);
-        if (sameHoldings(before, after)) return { columns };
         return {
           columns,
-          after: async (manager) => {
-            await this.users.setDirectRoles(tenant, id, after.held, manager);
-            await this.roles.refreshUniqueHolders(tenant, [id], rules.roles, manager);
+          after: async (tx) => {
+            if (!sameHoldings(before, after)) {
+              await this.users.setDirectRoles(tenant, id, after.held, tx);
+              await this.roles.refreshUniqueHolders(tenant, [id], rules.roles, tx);
+            }
+            if (!sameIds(libraryIds, grants.map((grant) => grant.id))) await this.libraries.replaceGrants('user', tenant, id, libraryIds, tx);
           },
         };
       },
@@ -198,12 +219,14 @@ export class UsersService implements OnModuleInit {
     return { roles: await this.roles.rulesFor(tenantEntity), userNameFormat: tenantEntity.settings.userNameFormat };
   }
 
-  private prepare(rules: WriteRules, validated: ScimObject): UserDocument {
-    const document = toUserDocument(validated, rules.userNameFormat);
-    return withCanonicalRoles(document, rules.roles.canonicalNames(document.roleNames));
+  /** The stored document (library grants taken out: they are rows) and what the rules check. */
+  private prepare(rules: WriteRules, validated: ScimObject): PreparedUser {
+    const { data, refs } = takeLibraryRefs(validated, ACCESS_USER_SCHEMA);
+    const document = toUserDocument(data, rules.userNameFormat);
+    return { ...withCanonicalRoles(document, rules.roles.canonicalNames(document.roleNames)), libraryRefs: refs };
   }
 
-  private async changesFrom(document: UserDocument, current: UserEntity | null, now: string): Promise<UserChanges> {
+  private async changesFrom(document: PreparedUser, current: UserEntity | null, now: string): Promise<UserChanges> {
     return {
       userName: document.userName,
       userNameKey: document.userNameKey,
@@ -226,18 +249,28 @@ function explainUserWrite(userName: () => string): ErrorExplainer {
   return (error) => {
     if (isUniqueViolationOn(error, 'unique_role_holders')) return ScimError.uniqueness('A unique role of this user is already held by another active user.');
     if (isUniqueViolation(error)) return userNameTaken(userName());
-    // The only foreign key a user write can miss is a role deleted from the catalog meanwhile.
-    if (isForeignKeyViolation(error)) return ScimError.invalidValue("A role of this user was just removed from the tenant's role catalog.");
+    // The foreign keys a user write can miss: a role deleted from the catalog, a library deleted, meanwhile.
+    if (isForeignKeyViolation(error)) return ScimError.invalidValue("A role or library of this user was just removed from the tenant.");
     return undefined;
   };
 }
 
-/** Direct roles ∪ group roles, each once, in the catalog's spelling, sorted. */
-function effectiveRoles(direct: readonly string[], groups: readonly GroupRef[], rules: RoleRules): string[] {
-  const byKey = new Map<string, string>();
-  for (const name of direct) byKey.set(caseFold(name), name);
-  for (const group of groups) if (!byKey.has(group.roleKey)) byKey.set(group.roleKey, rules.nameOf(group.roleKey) ?? group.roleKey);
-  return [...byKey.values()].sort();
+/** The access extension's `effectiveRoles` (returned on request): role names, not complex values. */
+function effectiveRolesLoader(load: (tenant: TenantId, ids: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>): AttributeLoader {
+  return {
+    attribute: `${ACCESS_USER_SCHEMA}:effectiveRoles`,
+    streamed: false,
+    forPage: load,
+    async *pagesOf(tenant: TenantId, id: string): AsyncGenerator<readonly string[]> {
+      yield (await load(tenant, [id])).get(id) ?? [];
+    },
+  };
+}
+
+type PreparedUser = UserDocument & { readonly libraryRefs: readonly string[] };
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 }
 
 /** The roles a user holds directly, and whether it is active: inactive users hold no unique role, direct or through groups. */

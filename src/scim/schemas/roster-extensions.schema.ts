@@ -1,4 +1,4 @@
-import { booleanAttr, NAME_MAX_LENGTH, stringAttr } from './attribute-builders.js';
+import { booleanAttr, multiValuedComplexAttr, NAME_MAX_LENGTH, referenceAttr, stringAttr } from './attribute-builders.js';
 import type { SchemaDefinition } from './characteristics.js';
 
 export const ACCESS_USER_SCHEMA = 'urn:roster:params:scim:schemas:extension:access:2.0:User';
@@ -8,25 +8,42 @@ export const LIBRARY_SCHEMA = 'urn:roster:params:scim:schemas:core:2.0:Library';
 
 const readOnly = { mutability: 'readOnly' } as const;
 
-// Neither access extension has `libraries` yet: grants arrive with the Libraries resource. Until
-// then discovery must not advertise a writable attribute every value of which would be refused,
-// and a body carrying one is refused like any unknown attribute (400 invalidValue).
+const readOnlyRequested = { mutability: 'readOnly', returned: 'request' } as const;
 
-/** Roster access extension for Users: the roles a User ends up holding. */
+/** A reference to a Library as Roster answers it; `display` and `$ref` are filled in by Roster. */
+const libraryRefSubAttributes = (valueOverrides: { mutability?: 'readOnly'; required?: boolean }) => [
+  stringAttr('value', 'The id of a Library of the tenant; on input, its displayName is accepted too (case-insensitively).', {
+    maxLength: NAME_MAX_LENGTH,
+    ...valueOverrides,
+  }),
+  stringAttr('display', "The Library's displayName.", { ...readOnly, maxLength: NAME_MAX_LENGTH }),
+  referenceAttr('$ref', 'The URI of the Library.', ['Library'], readOnly),
+];
+
+/** The libraries granted directly to the resource (a User's own, a Group's for its members). */
+const libraryGrants = (holder: string) =>
+  multiValuedComplexAttr('libraries', `Content libraries granted to the ${holder}.`, libraryRefSubAttributes({ required: true }));
+
+/** Roster access extension for Users: the libraries granted to a User, and what it ends up holding. */
 export const accessUserSchema: SchemaDefinition = {
   id: ACCESS_USER_SCHEMA,
   name: 'AccessUser',
   description: 'Roster access granted to a User',
   attributes: [
-    // No maxItems: computed by Roster (direct roles ∪ group roles), never accepted as input.
-    stringAttr('effectiveRoles', "The User's direct roles together with the roles of its Groups.", {
-      ...readOnly,
+    libraryGrants('User'),
+    // No maxItems on the derived ones: computed by Roster (own ∪ groups'), never accepted as input.
+    stringAttr('effectiveRoles', "The User's direct roles together with the roles of its Groups; none while inactive.", {
+      ...readOnlyRequested,
       multiValued: true,
+    }),
+    multiValuedComplexAttr('effectiveLibraries', "The User's own libraries together with those of its Groups; none while inactive.", libraryRefSubAttributes({ mutability: 'readOnly' }), {
+      ...readOnlyRequested,
+      maxItems: undefined,
     }),
   ],
 };
 
-/** Roster access extension for Groups: the catalog role a Group grants. */
+/** Roster access extension for Groups: the catalog role and the libraries a Group grants its members. */
 export const accessGroupSchema: SchemaDefinition = {
   id: ACCESS_GROUP_SCHEMA,
   name: 'AccessGroup',
@@ -37,6 +54,7 @@ export const accessGroupSchema: SchemaDefinition = {
       "The catalog role the Group grants to its members; defaults to the role named like the Group's displayName.",
       { maxLength: NAME_MAX_LENGTH },
     ),
+    libraryGrants('Group'),
   ],
 };
 

@@ -146,9 +146,15 @@ describe('characteristics that behaviour depends on', () => {
     expect(attributeAt(schema(urn).attributes, path)).toMatchObject(expected);
   });
 
-  // Discovery describes only what is accepted: grants wait for the Libraries resource.
-  it.each([ACCESS_USER_SCHEMA, ACCESS_GROUP_SCHEMA])('%s offers no libraries', (urn) => {
-    expect(schema(urn).attributes.map((a) => a.name)).not.toContain('libraries');
+  // Grants name a Library by id (or displayName on input); Roster fills in display and $ref.
+  it.each([ACCESS_USER_SCHEMA, ACCESS_GROUP_SCHEMA])('%s grants libraries by value, display and $ref read-only', (urn) => {
+    const libraries = schema(urn).attributes.find((a) => a.name === 'libraries');
+    expect(libraries).toMatchObject({ type: 'complex', multiValued: true, mutability: 'readWrite' });
+    expect(libraries?.subAttributes?.map((sub) => [sub.name, sub.mutability])).toEqual([
+      ['value', 'readWrite'],
+      ['display', 'readOnly'],
+      ['$ref', 'readOnly'],
+    ]);
   });
 
   it.each<[string, Partial<AttributeDefinition>]>([

@@ -1,0 +1,23 @@
+import { LibraryEntity } from '../../database/entities/library.entity.js';
+import { defineScimResourceType } from '../../scim/resource-type.js';
+import { librarySchema } from '../../scim/schemas/index.js';
+import type { ResourceDefinition } from '../resources/resource-definition.js';
+
+/** The platform's content libraries: Roster's own resource type, read through SCIM, managed through the admin API. */
+export const LIBRARIES: ResourceDefinition<LibraryEntity> = {
+  type: defineScimResourceType({ name: 'Library', endpoint: '/Libraries', description: 'Platform content library', core: librarySchema, extensions: [] }),
+  table: {
+    resourceType: 'Library',
+    table: 'libraries',
+    alias: 'r',
+    valuesTable: 'library_values',
+    softDeleted: false,
+    createdColumn: 'created_at',
+    lastModifiedColumn: 'last_modified',
+    relations: [],
+  },
+  entity: LibraryEntity,
+  // FOR UPDATE, the strongest row lock: a library write may end in deleting the row.
+  writeLock: 'pessimistic_write',
+  order: 3,
+};
