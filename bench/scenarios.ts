@@ -2,6 +2,7 @@ import { USERS } from '../src/modules/users/user.definition.js';
 import { encodeCursor, queryFingerprint } from '../src/scim/query/cursor.js';
 import type { LoadRequest, LoadSpec, RoundContext } from './load.js';
 import type { SeededGroup, SeededGroups } from './seed-groups.js';
+import type { SeededLibraries, SeededLibrary } from './seed-libraries.js';
 import type { SeededUser } from './seed.js';
 
 export interface ScenarioContext {
@@ -9,6 +10,7 @@ export interface ScenarioContext {
   /** User ids in the order GET /Users lists them without sortBy. */
   readonly listOrder: readonly string[];
   readonly groups: SeededGroups;
+  readonly libraries: SeededLibraries;
   /** A long-lived secret token, so that scrypt is not in the loop of the SCIM scenarios. */
   readonly bearer: string;
   readonly clientId: string;
@@ -171,6 +173,52 @@ function memberChurnScenario(
   };
 }
 
+const ACCESS_USER = 'urn:roster:params:scim:schemas:extension:access:2.0:User';
+
+function libraryGrantPatch(op: 'add' | 'remove', libraryId: string): string {
+  const path = op === 'add' ? `${ACCESS_USER}:libraries` : `${ACCESS_USER}:libraries[value eq "${libraryId}"]`;
+  return JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op, path, ...(op === 'add' ? { value: [{ value: libraryId }] } : {}) }] });
+}
+
+/**
+ * PATCH granting one library to one user who does not hold it (users after its holders in list
+ * order, in turn), each undone by an unmeasured remove on the same connection, so the library
+ * keeps its holders. Issue 11: the cost must not grow with the library's other holders.
+ */
+function grantScenario(name: string, title: string, libraryOf: (libraries: SeededLibraries) => SeededLibrary, extra: Partial<Pick<ScenarioBase, 'comparedTo'>> = {}): BuiltScenario {
+  return {
+    name,
+    title,
+    built: true,
+    ...STANDARD,
+    ...extra,
+    load: (context) => {
+      const library = libraryOf(context.libraries);
+      const outsiders = context.listOrder.slice(library.holderCount);
+      const pool = outsiders.length > 0 ? outsiders : context.listOrder;
+      let next = 0;
+      const request = (op: 'add' | 'remove', picks: boolean): LoadRequest => ({
+        method: 'PATCH',
+        path: `${SCIM}/Users/${pool[0]}`,
+        headers: scim(context),
+        body: libraryGrantPatch(op, library.id),
+        vary: (current, round: RoundContext) => {
+          if (picks) {
+            round.user = pool[next];
+            next = (next + 1) % pool.length;
+          }
+          return { ...current, path: `${SCIM}/Users/${round.user as string}` };
+        },
+      });
+      return { ...request('add', true), after: request('remove', false) };
+    },
+  };
+}
+
+function anyLibrary(libraries: SeededLibraries): SeededLibrary {
+  return libraries.all[Math.floor(Math.random() * libraries.all.length)];
+}
+
 /** Issue 5's scenario list, in run order: reads before the writes that grow the tenant. */
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -215,6 +263,32 @@ export const SCENARIOS: readonly Scenario[] = [
     maxRssRiseMb: 50,
     load: (context) => ({ method: 'GET', path: `${SCIM}/Groups/${context.groups.all.id}`, headers: scim(context), connections: 1, requests: 10 }),
   },
+  {
+    name: 'get-library',
+    title: 'GET /Libraries/{id} (1,000 libraries)',
+    built: true,
+    ...STANDARD,
+    load: (context) => ({
+      method: 'GET',
+      path: `${SCIM}/Libraries/${context.libraries.rare.id}`,
+      headers: scim(context),
+      vary: (request) => ({ ...request, path: `${SCIM}/Libraries/${anyLibrary(context.libraries).id}` }),
+    }),
+  },
+  {
+    name: 'filter-library-name',
+    title: 'GET /Libraries?filter=displayName eq "…"',
+    built: true,
+    ...STANDARD,
+    load: (context) => {
+      const pathFor = (library: SeededLibrary) => `${SCIM}/Libraries?filter=${encodeURIComponent(`displayName eq "${library.displayName}"`)}`;
+      return { method: 'GET', path: pathFor(context.libraries.rare), headers: scim(context), vary: (request) => ({ ...request, path: pathFor(anyLibrary(context.libraries)) }) };
+    },
+  },
+  grantScenario('grant-library-rare', 'PATCH grant a library held by 10 users to one more', (libraries) => libraries.rare),
+  grantScenario('grant-library-popular', 'PATCH grant a library held by min(N, 50,000) users to one more', (libraries) => libraries.popular, {
+    comparedTo: { scenario: 'grant-library-rare', factor: 1.25 },
+  }),
   memberChurnScenario('patch-group-small', 'PATCH add one member to a 10-member group', (groups) => groups.small, 1),
   memberChurnScenario('patch-group-large', 'PATCH add one member to a min(N, 50,000)-member group', (groups) => groups.large, 1, {
     comparedTo: { scenario: 'patch-group-small', factor: 1.25 },

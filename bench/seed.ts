@@ -13,6 +13,7 @@ import { USERS } from '../src/modules/users/user.definition.js';
 import { indexedValuesOf } from '../src/scim/query/indexed-values.js';
 import { caseFold } from '../src/scim/case-fold.js';
 import { seedGroups, type SeededGroups } from './seed-groups.js';
+import { seedLibraries, type SeededLibraries } from './seed-libraries.js';
 
 /** What the scenarios address a user by; each value belongs to exactly one seeded user. */
 export interface SeededUser {
@@ -28,6 +29,7 @@ export interface SeedResult {
   /** The tenant's user ids in the order GET /Users lists them without sortBy: by id, as the database collates it. */
   readonly listOrder: readonly string[];
   readonly groups: SeededGroups;
+  readonly libraries: SeededLibraries;
   readonly migrateSeconds: number;
   /** Users, groups, their filter index rows and (PostgreSQL) VACUUM (ANALYZE). */
   readonly insertSeconds: number;
@@ -70,6 +72,7 @@ export async function seedTenant(database: DatabaseOptions, count: number): Prom
     const groups = await dataSource.transaction((manager) =>
       withIndexesBuiltAfter(manager, database.kind, 'group_members', () => seedGroups(manager, tenantId, count)),
     );
+    const libraries = await dataSource.transaction((manager) => seedLibraries(manager, tenantId, count));
     const groupSeconds = (performance.now() - groupsStarted) / 1000;
     // A live PostgreSQL analyzes a bulk-loaded table on its own within a minute (autovacuum); without
     // statistics the planner misjudges the tenant (it once took an index on deleted_at over the
@@ -82,7 +85,7 @@ export async function seedTenant(database: DatabaseOptions, count: number): Prom
     if (database.kind === 'postgres') await dataSource.query('VACUUM (ANALYZE)');
     const inserted = performance.now();
     const listOrder = await idsInListOrder(dataSource, tenantId);
-    return { tenantId, users, listOrder, groups, migrateSeconds: (migrated - started) / 1000, insertSeconds: (inserted - migrated) / 1000, groupSeconds };
+    return { tenantId, users, listOrder, groups, libraries, migrateSeconds: (migrated - started) / 1000, insertSeconds: (inserted - migrated) / 1000, groupSeconds };
   } finally {
     await dataSource.destroy();
   }
