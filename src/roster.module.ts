@@ -16,6 +16,8 @@ import { AdminRolesController } from './modules/admin/admin-roles.controller.js'
 import { AdminTenantsController } from './modules/admin/admin-tenants.controller.js';
 import { AdminUsersController } from './modules/admin/admin-users.controller.js';
 import { BearerStrategy } from './modules/auth/bearer.strategy.js';
+import { BulkController } from './modules/bulk/bulk.controller.js';
+import { BulkService } from './modules/bulk/bulk.service.js';
 import { TokenService } from './modules/auth/token.service.js';
 import { TokensRepository } from './modules/auth/tokens.repository.js';
 import { ConnectionsRepository } from './modules/connections/connections.repository.js';
@@ -98,6 +100,7 @@ export class RosterModule {
         UsersController,
         GroupsController,
         LibrariesController,
+        BulkController,
         RootSearchController,
         MeController,
         OAuthController,
@@ -139,6 +142,7 @@ export class RosterModule {
         GroupMembersLoader,
         GroupsService,
         RootSearchService,
+        BulkService,
         ConnectionsRepository,
         ConnectionsService,
         TokensRepository,

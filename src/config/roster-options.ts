@@ -39,6 +39,8 @@ export interface RosterOptions {
    * members and has no limit); a page over it is `400 tooMany`. No env var.
    */
   readonly listMemberLimit: number;
+  /** Most operations one `/Bulk` request may hold (RFC 7644 §3.7.4 maxOperations, advertised). No env var. */
+  readonly bulkMaxOperations: number;
   readonly logLevel: LogLevel;
 }
 
@@ -52,5 +54,6 @@ export const DEFAULT_OPTIONS: Omit<RosterOptions, 'database' | 'publicUrl'> = {
   tokenFailuresPerMinute: 10,
   bodyLimitBytes: 1024 * 1024,
   listMemberLimit: 100_000,
+  bulkMaxOperations: 1000,
   logLevel: 'info',
 };

@@ -60,7 +60,7 @@ export class GroupsService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.registry.register(GROUPS, (tenant, request) => this.list(tenant, request));
+    this.registry.register(GROUPS, (tenant, request) => this.list(tenant, request), this);
   }
 
   get(tenant: TenantId, id: string, params: ProjectionParams, ifNoneMatch?: string): Promise<ResourceAnswer> {

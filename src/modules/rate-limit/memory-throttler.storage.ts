@@ -12,7 +12,8 @@ const MAX_TRACKED_KEYS = 50_000;
 export class MemoryThrottlerStorage implements ThrottlerStorage {
   private readonly windows = new Map<string, { hits: number; endsAtMs: number }>();
 
-  async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
+  /** `hits` beyond @nestjs/throttler's contract: a `/Bulk` request counts each of its operations. */
+  async increment(key: string, ttlMs: number, limit: number, _blockMs?: number, _name?: string, hits = 1): Promise<ThrottlerStorageRecord> {
     const nowMs = Date.now();
     let window = this.windows.get(key);
     if (!window || window.endsAtMs <= nowMs) {
@@ -20,7 +21,7 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
       window = { hits: 0, endsAtMs: nowMs + ttlMs };
       this.windows.set(key, window);
     }
-    window.hits += 1;
+    window.hits += hits;
     const secondsLeft = Math.max(1, Math.ceil((window.endsAtMs - nowMs) / 1000));
     const isBlocked = window.hits > limit;
     return { totalHits: window.hits, timeToExpire: secondsLeft, isBlocked, timeToBlockExpire: isBlocked ? secondsLeft : 0 };

@@ -1,14 +1,14 @@
 import type { FactoryProvider } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import { REDIS_CLIENT } from '../../database/redis.provider.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
+import type { RateLimitStorage } from './rate-limit-storage.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 /** Injection token of the rate-limit counters: in Redis when REDIS_URL is set (shared by replicas), else in memory. */
 export const RATE_LIMIT_STORAGE = Symbol('ROSTER_RATE_LIMIT_STORAGE');
 
-export const rateLimitStorageProvider: FactoryProvider<ThrottlerStorage> = {
+export const rateLimitStorageProvider: FactoryProvider<RateLimitStorage> = {
   provide: RATE_LIMIT_STORAGE,
   inject: [REDIS_CLIENT],
   useFactory: (redis: Redis | null) => (redis ? new RedisThrottlerStorage(redis) : new MemoryThrottlerStorage()),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import { ScimError } from '../../scim/errors.js';
 import type { Principal } from '../auth/principal.js';
+import type { RateLimitStorage } from './rate-limit-storage.js';
 import { RATE_LIMIT_STORAGE } from './rate-limit-storage.provider.js';
 import { TenantRateLimits, type RequestKind } from './tenant-rate-limits.js';
 
@@ -10,6 +10,7 @@ const WINDOW_MS = 1000;
 interface ScimRequest {
   readonly method: string;
   readonly url: string;
+  readonly body?: unknown;
   readonly user?: Principal;
 }
 
@@ -25,7 +26,7 @@ interface ScimRequest {
 export class TenantThrottlerGuard implements CanActivate {
   constructor(
     private readonly limits: TenantRateLimits,
-    @Inject(RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage,
+    @Inject(RATE_LIMIT_STORAGE) private readonly storage: RateLimitStorage,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -34,10 +35,22 @@ export class TenantThrottlerGuard implements CanActivate {
     const tenant = request.user.tenantId;
     const kind = requestKindOf(request);
     const limit = await this.limits.perSecond(tenant, kind);
-    const record = await this.storage.increment(`roster:rate:${kind}:${tenant}`, WINDOW_MS, limit, WINDOW_MS, kind);
+    const record = await this.storage.increment(`roster:rate:${kind}:${tenant}`, WINDOW_MS, limit, WINDOW_MS, kind, costOf(request));
     if (record.isBlocked) throw ScimError.tooManyRequests(Math.max(1, record.timeToBlockExpire));
     return true;
   }
+}
+
+/**
+ * What a request counts against its tenant's limit: a `/Bulk` request one write per operation
+ * (RFC 7644 §3.7), admitted whole or not at all, so no bulk runs half; any other request one.
+ */
+function costOf(request: ScimRequest): number {
+  const path = request.url.split('?')[0].replace(/\/+$/, '');
+  if (request.method !== 'POST' || !path.toLowerCase().endsWith('/bulk')) return 1;
+  const body = request.body;
+  const operations = typeof body === 'object' && body !== null ? Object.entries(body).find(([key]) => key.toLowerCase() === 'operations')?.[1] : undefined;
+  return Array.isArray(operations) ? Math.max(1, operations.length) : 1;
 }
 
 /** GET and HEAD read; so does POST …/.search (RFC 7644 §3.4.3); everything else writes. */

@@ -79,7 +79,7 @@ export class UsersService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.registry.register(USERS, (tenant, request) => this.list(tenant, request));
+    this.registry.register(USERS, (tenant, request) => this.list(tenant, request), this);
     this.discovery.enableFeatures({ changePassword: true });
   }
 
