@@ -22,14 +22,14 @@ describe.each(databaseKinds())('discovery on %s', (kind) => {
   });
   afterAll(() => roster.close());
 
-  it('serves the ServiceProviderConfig without authentication, claiming nothing not yet built', async () => {
+  it('serves the ServiceProviderConfig without authentication, claiming exactly what is built', async () => {
     const response = await roster.http.get<Record<string, unknown>>('/scim/v2/ServiceProviderConfig');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/scim\+json/);
     expect(response.body).toMatchObject({
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
       patch: { supported: true },
-      bulk: { supported: false },
+      bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 1024 * 1024 },
       filter: { supported: true, maxResults: 1000, maxFilterLength: 4096, maxFilterDepth: 32 },
       changePassword: { supported: true },
       sort: { supported: true },
