@@ -39,7 +39,10 @@ export interface RosterOptions {
    * members and has no limit); a page over it is `400 tooMany`. No env var.
    */
   readonly listMemberLimit: number;
-  /** Most operations one `/Bulk` request may hold (RFC 7644 §3.7.4 maxOperations, advertised). No env var. */
+  /**
+   * Most operations one `/Bulk` request may hold (RFC 7644 §3.7.4 maxOperations, advertised). Each
+   * counts against the tenant's write limit, so the default is the default write limit. No env var.
+   */
   readonly bulkMaxOperations: number;
   readonly logLevel: LogLevel;
 }
@@ -54,6 +57,6 @@ export const DEFAULT_OPTIONS: Omit<RosterOptions, 'database' | 'publicUrl'> = {
   tokenFailuresPerMinute: 10,
   bodyLimitBytes: 1024 * 1024,
   listMemberLimit: 100_000,
-  bulkMaxOperations: 1000,
+  bulkMaxOperations: 200,
   logLevel: 'info',
 };

@@ -29,7 +29,7 @@ describe.each(databaseKinds())('discovery on %s', (kind) => {
     expect(response.body).toMatchObject({
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
       patch: { supported: true },
-      bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 1024 * 1024 },
+      bulk: { supported: true, maxOperations: 200, maxPayloadSize: 1024 * 1024 },
       filter: { supported: true, maxResults: 1000, maxFilterLength: 4096, maxFilterDepth: 32 },
       changePassword: { supported: true },
       sort: { supported: true },

@@ -81,7 +81,7 @@ export class BulkService implements OnModuleInit {
     const parts = path.split('/');
     const endpoint = `/${parts[1] ?? ''}`.toLowerCase();
     const resource = this.registry.list().find((registered) => registered.definition.type.discovery.endpoint.toLowerCase() === endpoint);
-    if (resource === undefined || parts.length > 3) throw ScimError.routeNotFound(path);
+    if (resource === undefined || parts[0] !== '' || parts.length > 3) throw ScimError.routeNotFound(path);
     const id = pathId(path);
     return { resource, ...(id === undefined ? {} : { id }) };
   }

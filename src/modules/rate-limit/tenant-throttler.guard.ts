@@ -1,4 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
+import type { RosterOptions } from '../../config/roster-options.js';
 import { ScimError } from '../../scim/errors.js';
 import type { Principal } from '../auth/principal.js';
 import type { RateLimitStorage } from './rate-limit-storage.js';
@@ -27,6 +29,7 @@ export class TenantThrottlerGuard implements CanActivate {
   constructor(
     private readonly limits: TenantRateLimits,
     @Inject(RATE_LIMIT_STORAGE) private readonly storage: RateLimitStorage,
+    @Inject(ROSTER_OPTIONS) private readonly options: RosterOptions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,8 +38,14 @@ export class TenantThrottlerGuard implements CanActivate {
     const tenant = request.user.tenantId;
     const kind = requestKindOf(request);
     const limit = await this.limits.perSecond(tenant, kind);
-    const record = await this.storage.increment(`roster:rate:${kind}:${tenant}`, WINDOW_MS, limit, WINDOW_MS, kind, costOf(request));
-    if (record.isBlocked) throw ScimError.tooManyRequests(Math.max(1, record.timeToBlockExpire));
+    const key = `roster:rate:${kind}:${tenant}`;
+    const cost = costOf(request, this.options.bulkMaxOperations);
+    const record = await this.storage.increment(key, WINDOW_MS, limit, WINDOW_MS, kind, cost);
+    if (record.isBlocked) {
+      // A refused bulk gives its operations back, so it does not also shut out the writes that still fit.
+      if (cost > 1) await this.storage.increment(key, WINDOW_MS, limit, WINDOW_MS, kind, -cost);
+      throw ScimError.tooManyRequests(Math.max(1, record.timeToBlockExpire));
+    }
     return true;
   }
 }
@@ -45,12 +54,13 @@ export class TenantThrottlerGuard implements CanActivate {
  * What a request counts against its tenant's limit: a `/Bulk` request one write per operation
  * (RFC 7644 §3.7), admitted whole or not at all, so no bulk runs half; any other request one.
  */
-function costOf(request: ScimRequest): number {
+function costOf(request: ScimRequest, maxOperations: number): number {
   const path = request.url.split('?')[0].replace(/\/+$/, '');
   if (request.method !== 'POST' || !path.toLowerCase().endsWith('/bulk')) return 1;
   const body = request.body;
   const operations = typeof body === 'object' && body !== null ? Object.entries(body).find(([key]) => key.toLowerCase() === 'operations')?.[1] : undefined;
-  return Array.isArray(operations) ? Math.max(1, operations.length) : 1;
+  // Over maxOperations the request is refused whole (413) before anything runs: it costs one.
+  return Array.isArray(operations) && operations.length <= maxOperations ? Math.max(1, operations.length) : 1;
 }
 
 /** GET and HEAD read; so does POST …/.search (RFC 7644 §3.4.3); everything else writes. */

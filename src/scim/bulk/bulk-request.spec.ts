@@ -36,7 +36,7 @@ describe('readBulkRequest (RFC 7644 §3.7)', () => {
     ['an empty Operations', bulk([]), 400, 'invalidSyntax', 'non-empty'],
     ['more operations than maxOperations (§3.7.4)', bulk([post('a'), post('b'), post('c')]), 413, undefined, 'at most 2 operations'],
     ['an unknown method', bulk([{ method: 'GET', path: '/Users' }]), 400, 'invalidValue', 'Operations[0]: "method"'],
-    ['a path that is no resource path', bulk([{ method: 'DELETE', path: 'Users/1' }]), 400, 'invalidValue', '"path"'],
+    ['a path that is not a string', bulk([{ method: 'DELETE', path: 7 }]), 400, 'invalidValue', '"path"'],
     ['a POST without bulkId', bulk([{ method: 'POST', path: '/Users', data: {} }]), 400, 'invalidValue', 'needs a "bulkId"'],
     ['a PUT without data', bulk([{ method: 'PUT', path: '/Users/1' }]), 400, 'invalidValue', 'needs "data"'],
     ['a bulkId used twice', bulk([post('a'), post('a')]), 400, 'invalidValue', 'more than one operation'],

@@ -63,7 +63,8 @@ function readOperation(operation: unknown, where: string): BulkOperation {
   const known = METHODS.find((candidate) => candidate === upper);
   if (known === undefined) throw ScimError.invalidValue(`${where}: "method" must be one of ${METHODS.join(', ')}.`);
   const path = getMember(operation, 'path');
-  if (typeof path !== 'string' || !path.startsWith('/')) throw ScimError.invalidValue(`${where}: "path" must be a resource path such as "/Users".`);
+  // A path that names no resource is that operation's 404, not the whole request's 400.
+  if (typeof path !== 'string' || path === '') throw ScimError.invalidValue(`${where}: "path" must be a resource path such as "/Users".`);
   const bulkId = optionalString(getMember(operation, 'bulkId'), `${where}: "bulkId"`);
   if (bulkId !== undefined && (bulkId === '' || bulkId.length > MAX_BULK_ID_LENGTH)) {
     throw ScimError.invalidValue(`${where}: "bulkId" must be 1 to ${MAX_BULK_ID_LENGTH} characters.`);
