@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ROSTER_DATA_SOURCE, ROSTER_OPTIONS } from './config/injection-tokens.js';
@@ -7,11 +7,20 @@ import type { RosterOptions } from './config/roster-options.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { ENTITIES } from './database/entities/index.js';
 import { RedisShutdown, redisProvider } from './database/redis.provider.js';
+import { RequestContextInterceptor } from './http/request-context.interceptor.js';
 import { RosterExceptionFilter } from './http/roster-exception.filter.js';
 import { ScimFallbackController } from './http/scim-fallback.controller.js';
 import { ScimRouteTable } from './http/scim-route-table.js';
 import { AdminConnectionsController } from './modules/admin/admin-connections.controller.js';
+import { EffectiveAccessService } from './modules/access/effective-access.service.js';
+import { AdminEventsController } from './modules/admin/admin-events.controller.js';
 import { AdminLibrariesController } from './modules/admin/admin-libraries.controller.js';
+import { AuditRepository } from './modules/events/audit.repository.js';
+import { EventsRecorder } from './modules/events/events-recorder.js';
+import { EventsRepository } from './modules/events/events.repository.js';
+import { EventsRetention } from './modules/events/events-retention.js';
+import { EventsService } from './modules/events/events.service.js';
+import { RefusedWrites } from './modules/events/refused-writes.js';
 import { AdminRolesController } from './modules/admin/admin-roles.controller.js';
 import { AdminTenantsController } from './modules/admin/admin-tenants.controller.js';
 import { AdminUsersController } from './modules/admin/admin-users.controller.js';
@@ -109,6 +118,7 @@ export class RosterModule {
         AdminConnectionsController,
         AdminRolesController,
         AdminLibrariesController,
+        AdminEventsController,
         AdminUsersController,
         // Last: it answers whatever no other SCIM route matched.
         ScimFallbackController,
@@ -128,9 +138,16 @@ export class RosterModule {
         ResourceReader,
         ResourceWriter,
         ResourceChanges,
+        EventsRepository,
+        AuditRepository,
+        EventsRecorder,
+        EventsService,
+        EventsRetention,
+        RefusedWrites,
         ResourceRegistry,
         LibraryGrantsRepository,
         LibraryGrantsService,
+        EffectiveAccessService,
         LibrariesRepository,
         LibrariesService,
         UsersRepository,
@@ -153,6 +170,7 @@ export class RosterModule {
         DiscoveryRegistry,
         ScimRouteTable,
         { provide: APP_FILTER, useClass: RosterExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
       ],
       exports: [TenantsService, ConnectionsService, RolesService, UsersService, GroupsService, DiscoveryRegistry, ResourceChanges],
     };

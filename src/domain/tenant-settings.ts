@@ -3,7 +3,11 @@ export interface TenantSettings {
   readonly userNameFormat: 'any' | 'email';
   readonly rateLimits?: { readonly readPerSecond?: number; readonly writePerSecond?: number };
   readonly uniqueRoles: readonly string[];
+  /** Days events and audit entries are kept (DESIGN.md); absent means DEFAULT_RETENTION_DAYS. */
+  readonly retentionDays?: number;
 }
+
+export const DEFAULT_RETENTION_DAYS = 400;
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = { userNameFormat: 'any', uniqueRoles: ['owner'] };
 

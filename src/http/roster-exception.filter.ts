@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROSTER_OPTIONS } from '../config/injection-tokens.js';
 import type { RosterOptions } from '../config/roster-options.js';
 import { ScimError } from '../scim/errors.js';
+import { RefusedWrites } from '../modules/events/refused-writes.js';
 import { OAuthError } from '../modules/oauth/oauth-error.js';
 import { errorDialectOf } from './roster-paths.js';
 import { SCIM_CONTENT_TYPE } from './scim-content-type.js';
@@ -23,6 +24,7 @@ export class RosterExceptionFilter implements ExceptionFilter {
   constructor(
     @Inject(ROSTER_OPTIONS) private readonly options: RosterOptions,
     adapterHost: HttpAdapterHost,
+    private readonly refusedWrites: RefusedWrites,
   ) {
     this.fallback = new BaseExceptionFilter(adapterHost.httpAdapter);
   }
@@ -42,6 +44,7 @@ export class RosterExceptionFilter implements ExceptionFilter {
       return;
     }
     const scimError = toScimError(error, this.options.bodyLimitBytes) ?? this.internal(error, request);
+    this.refusedWrites.record(request, scimError);
     void reply
       .status(scimError.status)
       .headers(scimError.headers)

@@ -80,7 +80,19 @@ export class GroupMembershipRepository {
     await runSql(manager, `DELETE FROM group_members WHERE tenant_id = :tenant AND group_id = :groupId`, { tenant, groupId });
   }
 
-  /** Only for changes to a group granting a unique role, whose holders must be recomputed. */
+  /** Which of `ids` are members of the group (a change's effect, for its events). */
+  async membersAmong(tenant: TenantId, groupId: string, ids: readonly string[], manager: EntityManager): Promise<Set<string>> {
+    const members = new Set<string>();
+    for (let start = 0; start < ids.length; start += CHUNK) {
+      const params: Record<string, unknown> = { tenant, groupId };
+      const list = inList('m', ids.slice(start, start + CHUNK), params);
+      const rows = await runSql<{ member_id: string }>(manager, `SELECT member_id FROM group_members WHERE tenant_id = :tenant AND group_id = :groupId AND member_id IN (${list})`, params);
+      for (const row of rows) members.add(row.member_id);
+    }
+    return members;
+  }
+
+  /** Every member of the group; only where a change concerns them all (unique roles, a group's role or grants, events). */
   async memberIds(tenant: TenantId, groupId: string, manager: EntityManager): Promise<string[]> {
     const rows = await runSql<{ member_id: string }>(manager, `SELECT member_id FROM group_members WHERE tenant_id = :tenant AND group_id = :groupId`, { tenant, groupId });
     return rows.map((row) => row.member_id);

@@ -66,6 +66,29 @@ export class GroupMembershipService {
     }
   }
 
+  /**
+   * The users whose membership `changes` can alter: the ids they name, and the current members a
+   * filtered remove, a remove-all or a replace-all can take out. Cost grows with the change, not
+   * the group, except for the whole-group forms.
+   */
+  async candidatesOf(tenant: TenantId, groupId: string, changes: readonly MemberChange[], manager: EntityManager): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const change of changes) {
+      if (change.kind === 'add' || change.kind === 'remove' || change.kind === 'replace') for (const id of change.ids) ids.add(id);
+      if (change.kind === 'removeWhere') for (const id of await this.memberships.memberIdsWhere(tenant, groupId, change.filter, manager)) ids.add(id);
+      if (change.kind === 'removeAll' || change.kind === 'replace') for (const id of await this.memberships.memberIds(tenant, groupId, manager)) ids.add(id);
+    }
+    return [...ids];
+  }
+
+  membersAmong(tenant: TenantId, groupId: string, ids: readonly string[], manager: EntityManager): Promise<Set<string>> {
+    return this.memberships.membersAmong(tenant, groupId, ids, manager);
+  }
+
+  memberIdsOf(tenant: TenantId, groupId: string, manager: EntityManager): Promise<string[]> {
+    return this.memberships.memberIds(tenant, groupId, manager);
+  }
+
   /** The members whose unique-role holdings a change to this group can touch (all of them, when it grants a unique role). */
   async holdersAffectedBy(tenant: TenantId, group: GroupEntity, rules: RoleRules, manager: EntityManager): Promise<string[]> {
     return rules.uniqueKeys.has(group.roleKey) ? this.memberships.memberIds(tenant, group.id, manager) : [];

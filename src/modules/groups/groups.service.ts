@@ -17,8 +17,10 @@ import type { ListRequest } from '../../scim/query/list-request.js';
 import { ResourceAnswer } from '../../scim/resource-answer.js';
 import { ACCESS_GROUP_SCHEMA, GROUP_SCHEMA } from '../../scim/schemas/index.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
+import { EffectiveAccessService } from '../access/effective-access.service.js';
 import { LibraryGrantsService } from '../libraries/library-grants.service.js';
 import { libraryRefsLoader, takeLibraryRefs, withLibraryRefs } from '../libraries/library-refs.js';
+import type { ChangeFact } from '../resources/resource-changes.js';
 import type { AttributeLoader } from '../resources/resource-definition.js';
 import { ResourceReader } from '../resources/resource-reader.js';
 import { ResourceRegistry } from '../resources/resource-registry.js';
@@ -53,6 +55,7 @@ export class GroupsService implements OnModuleInit {
     private readonly writer: ResourceWriter,
     private readonly registry: ResourceRegistry,
     private readonly libraries: LibraryGrantsService,
+    private readonly effectiveAccess: EffectiveAccessService,
     members: GroupMembersLoader,
     @Inject(SCIM_BASE_URL) scimBaseUrl: string,
   ) {
@@ -99,8 +102,10 @@ export class GroupsService implements OnModuleInit {
         return {
           row,
           after: async (tx) => {
+            const effect = await this.membershipEffect(tenant, row.id, changes, false, tx);
             await this.membership.apply(tenant, row, changes, undefined, rules, tx);
             await this.libraries.replaceGrants('group', tenant, row.id, libraryIds, tx);
+            return { facts: await effect.facts(tx) };
           },
         };
       },
@@ -146,9 +151,12 @@ export class GroupsService implements OnModuleInit {
       id,
       ifMatch,
       async (group, manager) => {
-        const members = await this.membership.holdersAffectedBy(tenant, group, rules, manager);
+        const holders = await this.membership.holdersAffectedBy(tenant, group, rules, manager);
+        const members = await this.membership.memberIdsOf(tenant, id, manager);
+        const accessBefore = await this.effectiveAccess.of(tenant, members, manager);
         await this.groups.delete(tenant, id, manager);
-        await this.roles.refreshUniqueHolders(tenant, members, rules, manager);
+        await this.roles.refreshUniqueHolders(tenant, holders, rules, manager);
+        return { facts: this.effectiveAccess.changes(accessBefore, await this.effectiveAccess.of(tenant, members, manager)) };
       },
       explainGroupWrite(() => ''),
     );
@@ -173,6 +181,8 @@ export class GroupsService implements OnModuleInit {
         const lastModified = nowIso();
         let columns: Partial<GroupEntity> & Pick<GroupEntity, 'lastModified'> = { lastModified };
         let libraryIds: readonly string[] | undefined;
+        let grantsEveryMember = false;
+        let grantsChanged = false;
         if (produce !== undefined) {
           const grants = (await this.libraries.grantsOf('group', tenant, [id], manager)).get(id) ?? [];
           const document = produce(withLibraryRefs({ ...current.data, id: current.id, meta: {} }, ACCESS_GROUP_SCHEMA, grants));
@@ -180,18 +190,49 @@ export class GroupsService implements OnModuleInit {
           const role = await this.roleFor(tenant, document, current.roleKey, rules, manager);
           columns = { ...columns, displayName, displayNameKey: document.displayNameKey, roleKey: role.key, data: withRole(document.data, role.name) };
           libraryIds = await this.libraries.resolve(tenant, document.libraryRefs, manager);
+          // Another role or other libraries change what every member holds.
+          grantsChanged = !sameIds(libraryIds, grants.map((grant) => grant.id));
+          grantsEveryMember = role.key !== current.roleKey || grantsChanged;
         }
         const next = Object.assign(new GroupEntity(), current, columns);
+        const effect = await this.membershipEffect(tenant, id, memberChanges, grantsEveryMember, manager);
         return {
           columns,
           after: async (tx) => {
             await this.membership.apply(tenant, next, memberChanges, current.roleKey, rules, tx);
-            if (libraryIds !== undefined) await this.libraries.replaceGrants('group', tenant, id, libraryIds, tx);
+            if (libraryIds !== undefined && grantsChanged) await this.libraries.replaceGrants('group', tenant, id, libraryIds, tx);
+            return { facts: await effect.facts(tx), ...(grantsChanged ? { changedBesides: [`${ACCESS_GROUP_SCHEMA}:libraries`] } : {}) };
           },
         };
       },
       explainGroupWrite(() => displayName),
     );
+  }
+
+  /**
+   * What a membership change does, for its events: taken before the change (who is a member,
+   * what access the users concerned have), completed after it — `group.members_added` and
+   * `group.members_removed` with the ids that really came or went, and `user.access_changed`
+   * for each user whose access differs.
+   */
+  private async membershipEffect(tenant: TenantId, groupId: string, changes: readonly MemberChange[], everyMember: boolean, manager: EntityManager) {
+    const candidates = await this.membership.candidatesOf(tenant, groupId, changes, manager);
+    const everyone = everyMember ? await this.membership.memberIdsOf(tenant, groupId, manager) : [];
+    const concerned = [...new Set([...candidates, ...everyone])];
+    const membersBefore = await this.membership.membersAmong(tenant, groupId, candidates, manager);
+    const accessBefore = await this.effectiveAccess.of(tenant, concerned, manager);
+    return {
+      facts: async (tx: EntityManager): Promise<ChangeFact[]> => {
+        const membersAfter = await this.membership.membersAmong(tenant, groupId, candidates, tx);
+        const added = candidates.filter((id) => membersAfter.has(id) && !membersBefore.has(id)).sort();
+        const removed = candidates.filter((id) => membersBefore.has(id) && !membersAfter.has(id)).sort();
+        return [
+          ...(added.length === 0 ? [] : [{ type: 'group.members_added', data: { members: added } }]),
+          ...(removed.length === 0 ? [] : [{ type: 'group.members_removed', data: { members: removed } }]),
+          ...this.effectiveAccess.changes(accessBefore, await this.effectiveAccess.of(tenant, concerned, tx)),
+        ];
+      },
+    };
   }
 
   private documentOf(body: unknown): PreparedGroup {
@@ -221,6 +262,10 @@ export class GroupsService implements OnModuleInit {
   private async rulesFor(tenant: TenantId): Promise<RoleRules> {
     return this.roles.rulesFor(await this.tenants.require(tenant));
   }
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 }
 
 type PreparedGroup = GroupDocument & { readonly libraryRefs: readonly string[] };

@@ -13,6 +13,7 @@ import type { ListRequest } from '../../scim/query/list-request.js';
 import type { ResourceAnswer } from '../../scim/resource-answer.js';
 import { LIBRARY_SCHEMA } from '../../scim/schemas/index.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
+import { EffectiveAccessService } from '../access/effective-access.service.js';
 import { ResourceReader } from '../resources/resource-reader.js';
 import { ResourceRegistry } from '../resources/resource-registry.js';
 import { type ErrorExplainer, ResourceWriter } from '../resources/resource-writer.js';
@@ -54,6 +55,7 @@ export class LibrariesService implements OnModuleInit {
     private readonly reader: ResourceReader,
     private readonly writer: ResourceWriter,
     private readonly registry: ResourceRegistry,
+    private readonly effectiveAccess: EffectiveAccessService,
   ) {}
 
   onModuleInit(): void {
@@ -120,8 +122,9 @@ export class LibrariesService implements OnModuleInit {
   async delete(tenant: TenantId, id: string): Promise<void> {
     await this.writer.delete(LIBRARIES, tenant, id, undefined, async (_library, manager) => {
       const holders = await this.grants.effectiveHolders(tenant, id, manager);
+      const accessBefore = await this.effectiveAccess.of(tenant, holders, manager);
       await this.libraries.delete(tenant, id, manager);
-      return { accessChangedFor: holders };
+      return { accessChangedFor: holders, facts: this.effectiveAccess.changes(accessBefore, await this.effectiveAccess.of(tenant, holders, manager)) };
     });
   }
 }

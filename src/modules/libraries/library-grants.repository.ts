@@ -56,7 +56,7 @@ export class LibraryGrantsRepository {
   }
 
   /** Each user's effective libraries: its own grants ∪ its groups' grants; none for an inactive or deleted user. */
-  async effectiveOf(tenant: TenantId, userIds: readonly string[]): Promise<Map<string, LibraryRef[]>> {
+  async effectiveOf(tenant: TenantId, userIds: readonly string[], manager?: EntityManager): Promise<Map<string, LibraryRef[]>> {
     return this.byHolder(
       userIds,
       (list) => `SELECT e.holder, l.id, l.display_name FROM (
@@ -67,6 +67,7 @@ export class LibraryGrantsRepository {
        ) e JOIN libraries l ON l.id = e.library_id JOIN users u ON u.id = e.holder
        WHERE u.active = TRUE AND u.deleted_at IS NULL ORDER BY l.display_name_key, l.id`,
       tenant,
+      manager,
     );
   }
 

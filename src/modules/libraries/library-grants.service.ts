@@ -38,7 +38,7 @@ export class LibraryGrantsService {
   }
 
   /** Own grants ∪ groups' grants, by displayName; nothing for an inactive or deleted user. */
-  effectiveOf(tenant: TenantId, userIds: readonly string[]): Promise<Map<string, LibraryRef[]>> {
-    return this.grants.effectiveOf(tenant, userIds);
+  effectiveOf(tenant: TenantId, userIds: readonly string[], manager?: EntityManager): Promise<Map<string, LibraryRef[]>> {
+    return this.grants.effectiveOf(tenant, userIds, manager);
   }
 }

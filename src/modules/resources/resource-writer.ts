@@ -52,7 +52,7 @@ export class ResourceWriter {
       const { row, after } = await store(manager);
       await this.rows.writeIndex(definition, tenant, row.id, row.data, manager);
       const details = await after?.(manager);
-      await this.changes.record(this.change(definition, tenant, row, 'created', details), manager);
+      await this.changes.record({ ...this.change(definition, tenant, row, 'created', details), after: row.data }, manager);
       return row;
     });
   }
@@ -79,7 +79,7 @@ export class ResourceWriter {
       if (columns.data !== undefined) await this.rows.writeIndex(definition, tenant, id, columns.data, manager);
       const details = await after?.(manager);
       const written: E = { ...current, ...columns, version: current.version + 1 };
-      await this.changes.record(this.change(definition, tenant, written, 'updated', details), manager);
+      await this.changes.record({ ...this.change(definition, tenant, written, 'updated', details), before: current.data, after: written.data }, manager);
       return written;
     });
   }
@@ -96,7 +96,7 @@ export class ResourceWriter {
     await this.inTransaction(explain, async (manager) => {
       const current = await this.locked(definition, tenant, id, ifMatch, manager);
       const details = await remove(current, manager);
-      await this.changes.record(this.change(definition, tenant, current, 'deleted', details), manager);
+      await this.changes.record({ ...this.change(definition, tenant, current, 'deleted', details), before: current.data }, manager);
     });
   }
 

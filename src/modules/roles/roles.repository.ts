@@ -26,8 +26,8 @@ export class RolesRepository {
     await manager.getRepository(RoleEntity).createQueryBuilder().insert().values(role).orIgnore().execute();
   }
 
-  list(tenant: TenantId): Promise<RoleEntity[]> {
-    return this.rows.find({ where: { tenantId: tenant }, order: { isSystem: 'DESC', nameKey: 'ASC' } });
+  list(tenant: TenantId, manager: EntityManager = this.rows.manager): Promise<RoleEntity[]> {
+    return manager.getRepository(RoleEntity).find({ where: { tenantId: tenant }, order: { isSystem: 'DESC', nameKey: 'ASC' } });
   }
 
   findById(tenant: TenantId, id: string): Promise<RoleEntity | null> {
@@ -89,14 +89,14 @@ export class RolesRepository {
   }
 
   /** The catalog keys of each user's effective roles (direct ∪ its groups'); none for an inactive or deleted user. */
-  async effectiveRoleKeys(tenant: TenantId, userIds: readonly string[]): Promise<Map<string, string[]>> {
+  async effectiveRoleKeys(tenant: TenantId, userIds: readonly string[], manager: EntityManager = this.rows.manager): Promise<Map<string, string[]>> {
     const byUser = new Map<string, string[]>();
     for (let start = 0; start < userIds.length; start += CHUNK) {
       const params: Record<string, unknown> = { tenant };
       const ids = inList('u', userIds.slice(start, start + CHUNK), params);
       // `active = TRUE`: better-sqlite3 binds no booleans; TRUE is 1 in SQLite and true in PostgreSQL.
       const rows = await runSql<{ user_id: string; role_key: string }>(
-        this.rows.manager,
+        manager,
         `SELECT e.user_id, e.role_key FROM (
            SELECT user_id, role_key FROM user_roles WHERE tenant_id = :tenant AND user_id IN (${ids})
            UNION

@@ -96,8 +96,9 @@ export class RolesService {
   }
 
   /** Each user's effective roles (direct ∪ its groups'), in the catalog's spelling, sorted; none while inactive or deleted. */
-  async effectiveRolesOf(tenant: TenantId, userIds: readonly string[]): Promise<Map<string, string[]>> {
-    const [keys, catalog] = await Promise.all([this.roles.effectiveRoleKeys(tenant, userIds), this.roles.list(tenant)]);
+  async effectiveRolesOf(tenant: TenantId, userIds: readonly string[], manager?: EntityManager): Promise<Map<string, string[]>> {
+    const keys = await this.roles.effectiveRoleKeys(tenant, userIds, manager);
+    const catalog = await this.roles.list(tenant, manager);
     const names = new Map(catalog.map((role) => [role.nameKey, role.name]));
     return new Map([...keys].map(([user, held]) => [user, held.map((key) => names.get(key) ?? key).sort()]));
   }

@@ -9,17 +9,19 @@ import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
 import type { ListResponse } from '../../scim/list-response.js';
 import { applyPatch } from '../../scim/patch/apply-patch.js';
-import type { ScimObject } from '../../scim/patch/scim-json.js';
+import { getMember, isRecord, type ScimObject } from '../../scim/patch/scim-json.js';
 import { parseProjection, type ProjectionParams } from '../../scim/projection.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { ResourceAnswer } from '../../scim/resource-answer.js';
-import { ACCESS_USER_SCHEMA } from '../../scim/schemas/index.js';
+import { ACCESS_USER_SCHEMA, NOTIFICATIONS_USER_SCHEMA } from '../../scim/schemas/index.js';
 import { validateResource } from '../../scim/validation/validate-resource.js';
 import { hashSecret } from '../auth/secret-hash.js';
 import { DiscoveryRegistry } from '../discovery/discovery.registry.js';
+import { EffectiveAccessService } from '../access/effective-access.service.js';
 import { GroupMembershipService } from '../groups/group-membership.service.js';
 import { LibraryGrantsService } from '../libraries/library-grants.service.js';
 import { libraryRefsLoader, takeLibraryRefs, withLibraryRefs } from '../libraries/library-refs.js';
+import type { ChangeFact } from '../resources/resource-changes.js';
 import type { AttributeLoader } from '../resources/resource-definition.js';
 import { ResourceReader } from '../resources/resource-reader.js';
 import { ResourceRegistry } from '../resources/resource-registry.js';
@@ -67,6 +69,7 @@ export class UsersService implements OnModuleInit {
     private readonly registry: ResourceRegistry,
     private readonly discovery: DiscoveryRegistry,
     private readonly libraries: LibraryGrantsService,
+    private readonly effectiveAccess: EffectiveAccessService,
     groups: UserGroupsLoader,
     @Inject(SCIM_BASE_URL) scimBaseUrl: string,
   ) {
@@ -119,6 +122,10 @@ export class UsersService implements OnModuleInit {
             await this.users.setDirectRoles(tenant, row.id, roleHoldings(document.roleNames, document.active).held, tx);
             await this.roles.refreshUniqueHolders(tenant, [row.id], rules.roles, tx);
             await this.libraries.replaceGrants('user', tenant, row.id, libraryIds, tx);
+            // A new or restored user had no access (a soft delete took it all).
+            const facts = this.effectiveAccess.changes(new Map(), await this.effectiveAccess.of(tenant, [row.id], tx));
+            if (wantsInvitation(document.data)) facts.push({ type: 'user.invitation_requested' });
+            return { facts, ...(existing ? { baseType: 'user.restored' } : {}) };
           },
         };
       },
@@ -142,12 +149,15 @@ export class UsersService implements OnModuleInit {
   /** RFC 7644 §3.6 as a soft delete: the user disappears from every read and gives up its unique roles. */
   async delete(tenant: TenantId, id: string, ifMatch?: string): Promise<void> {
     await this.writer.delete(USERS, tenant, id, ifMatch, async (user, manager) => {
+      const before = await this.effectiveAccess.of(tenant, [id], manager);
       if (!(await this.users.softDelete(tenant, id, user.version, nowIso(), manager))) throw ScimError.notFound('User', id);
       await this.users.setDirectRoles(tenant, id, [], manager);
       // No membership, role or grant comes back with a user restored by POST.
       await this.membership.removeUserFromAllGroups(tenant, id, manager);
       await this.roles.releaseUniqueRoles(tenant, id, manager);
       await this.libraries.replaceGrants('user', tenant, id, [], manager);
+      // DESIGN.md: the platform ends a deleted user's sessions and tokens (STACKIT's rule).
+      return { baseData: { revokeSessions: true }, facts: this.effectiveAccess.changes(before, new Map()) };
     });
   }
 
@@ -155,15 +165,12 @@ export class UsersService implements OnModuleInit {
   async access(tenant: TenantId, id: string): Promise<UserAccess> {
     const user = await this.users.findById(tenant, id);
     if (!user) throw ScimError.notFound('User', id);
-    const [roles, libraries, groups] = await Promise.all([
-      this.roles.effectiveRolesOf(tenant, [id]),
-      this.libraries.effectiveOf(tenant, [id]),
-      this.membership.groupsOfUsers(tenant, [id]),
-    ]);
+    const [access, groups] = await Promise.all([this.effectiveAccess.of(tenant, [id]), this.membership.groupsOfUsers(tenant, [id])]);
+    const effective = access.get(id);
     return {
       active: user.active,
-      roles: roles.get(id) ?? [],
-      libraries: (libraries.get(id) ?? []).map((library) => ({ id: library.id, displayName: library.displayName })),
+      roles: effective?.roles ?? [],
+      libraries: effective?.libraries ?? [],
       groups: (groups.get(id) ?? []).map((group) => ({ id: group.id, displayName: group.displayName })),
     };
   }
@@ -191,6 +198,7 @@ export class UsersService implements OnModuleInit {
       id,
       ifMatch,
       async (current, manager) => {
+        const accessBefore = await this.effectiveAccess.of(tenant, [id], manager);
         const grants = (await this.libraries.grantsOf('user', tenant, [id], manager)).get(id) ?? [];
         const document = this.prepare(rules, produce(withLibraryRefs({ ...current.data, id: current.id, meta: {} }, ACCESS_USER_SCHEMA, grants)));
         userName = document.userName;
@@ -205,7 +213,11 @@ export class UsersService implements OnModuleInit {
               await this.users.setDirectRoles(tenant, id, after.held, tx);
               await this.roles.refreshUniqueHolders(tenant, [id], rules.roles, tx);
             }
-            if (!sameIds(libraryIds, grants.map((grant) => grant.id))) await this.libraries.replaceGrants('user', tenant, id, libraryIds, tx);
+            const grantsChanged = !sameIds(libraryIds, grants.map((grant) => grant.id));
+            if (grantsChanged) await this.libraries.replaceGrants('user', tenant, id, libraryIds, tx);
+            const facts = activityFacts(current.active, document.active);
+            facts.push(...this.effectiveAccess.changes(accessBefore, await this.effectiveAccess.of(tenant, [id], tx)));
+            return { facts, ...(grantsChanged ? { changedBesides: [`${ACCESS_USER_SCHEMA}:libraries`] } : {}) };
           },
         };
       },
@@ -265,6 +277,18 @@ function effectiveRolesLoader(load: (tenant: TenantId, ids: readonly string[]) =
       yield (await load(tenant, [id])).get(id) ?? [];
     },
   };
+}
+
+/** DESIGN.md: deactivation ends the user's sessions and tokens on the platform (STACKIT's rule). */
+function activityFacts(wasActive: boolean, isActive: boolean): ChangeFact[] {
+  if (wasActive === isActive) return [];
+  return [isActive ? { type: 'user.reactivated' } : { type: 'user.deactivated', data: { revokeSessions: true } }];
+}
+
+/** The notifications extension's `sendInvitation` (on create or restore). */
+function wantsInvitation(data: ScimObject): boolean {
+  const notifications = getMember(data, NOTIFICATIONS_USER_SCHEMA);
+  return isRecord(notifications) && getMember(notifications, 'sendInvitation') === true;
 }
 
 type PreparedUser = UserDocument & { readonly libraryRefs: readonly string[] };

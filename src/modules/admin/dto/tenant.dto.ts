@@ -24,6 +24,9 @@ export class TenantSettingsDto {
 
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Length(1, 100, { each: true })
   uniqueRoles?: string[];
+
+  /** Days events and audit entries are kept. */
+  @IsOptional() @IsInt() @Min(1) @Max(36_500) retentionDays?: number;
 }
 
 export class CreateTenantDto {

@@ -1,0 +1,35 @@
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { Observable } from 'rxjs';
+import { ROSTER_OPTIONS } from '../config/injection-tokens.js';
+import type { RosterOptions } from '../config/roster-options.js';
+import { resolveClientIp } from '../modules/auth/client-ip.js';
+import { type Actor, runInRequestContext } from './request-context.js';
+import { ADMIN_PREFIX } from './roster-paths.js';
+
+/**
+ * Makes the request's id, actor and client address the context of everything its handler does,
+ * so that the write path can record who changed what without every call passing it along.
+ * Runs after the guards, which established the principal.
+ */
+@Injectable()
+export class RequestContextInterceptor implements NestInterceptor {
+  constructor(@Inject(ROSTER_OPTIONS) private readonly options: RosterOptions) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: { connectionId?: string } }>();
+    const actor = actorOf(request);
+    if (actor === undefined) return next.handle();
+    const clientIp = resolveClientIp(request.socket.remoteAddress, request.headers, this.options.trustProxy, this.options.trustProxyHeader);
+    const store = { requestId: String(request.id), actor, clientIp };
+    // Subscribing inside the context: the handler's promise chain starts there and keeps it.
+    return new Observable((subscriber) => runInRequestContext(store, () => next.handle().subscribe(subscriber)));
+  }
+}
+
+function actorOf(request: FastifyRequest & { user?: { connectionId?: string } }): Actor | undefined {
+  if (typeof request.user?.connectionId === 'string') return { type: 'connection', id: request.user.connectionId };
+  const path = (request.url.split('?')[0] ?? '').toLowerCase();
+  if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return { type: 'admin', id: 'admin-token' };
+  return undefined;
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
+import { inList, runSql } from '../../database/run-sql.js';
+import type { TenantId } from '../../domain/tenant-id.js';
+import type { RosterEvent, StreamPosition } from './event.js';
+import { reservePositions } from './stream-positions.js';
+
+interface EventRow {
+  readonly seq: number | string;
+  readonly event_id: string;
+  readonly tenant_id: string;
+  readonly type: string;
+  readonly occurred_at: string;
+  readonly actor_type: string;
+  readonly actor_id: string;
+  readonly request_id: string;
+  readonly resource_type: string;
+  readonly resource_id: string;
+  readonly resource_version: number | string | null;
+  readonly data: string;
+}
+
+const EVENT_COLUMNS = ['seq', 'event_id', 'tenant_id', 'type', 'occurred_at', 'actor_type', 'actor_id', 'request_id', 'resource_type', 'resource_id', 'resource_version', 'data'];
+const ROWS_PER_INSERT = 500;
+
+/** The outbox: events written in the transaction of their change, read in commit order. */
+@Injectable()
+export class EventsRepository {
+  constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  /** The tenant's events of one transaction, at its end: their positions lock the tenant's stream until commit. */
+  async insert(tenant: TenantId, events: readonly RosterEvent[], manager: EntityManager): Promise<void> {
+    const first = await reservePositions(manager, tenant, 'events', events.length);
+    for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
+      const params: Record<string, unknown> = {};
+      const values = events.slice(start, start + ROWS_PER_INSERT).map((event, i) => {
+        const row = [first + start + i, event.id, event.tenantId, event.type, event.occurredAt, event.actor.type, event.actor.id, event.requestId, event.resource.type, event.resource.id, event.resource.version, JSON.stringify(event.data)];
+        return `(${inList(`e${i}_`, row, params)})`;
+      });
+      await runSql(manager, `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${values.join(', ')}`, params);
+    }
+  }
+
+  /** The tenant's events after `after`, in commit order. */
+  async page(tenant: TenantId, after: StreamPosition | undefined, types: readonly string[], limit: number): Promise<(RosterEvent & { position: StreamPosition })[]> {
+    const params: Record<string, unknown> = { tenant };
+    const conditions = ['tenant_id = :tenant'];
+    if (after !== undefined) {
+      params.after = after;
+      conditions.push('seq > :after');
+    }
+    if (types.length > 0) conditions.push(`type IN (${inList('type', types, params)})`);
+    const rows = await runSql<EventRow>(
+      this.dataSource.manager,
+      `SELECT * FROM events WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ${Math.trunc(limit)}`,
+      params,
+    );
+    return rows.map((row) => ({ ...toEvent(row), position: Number(row.seq) }));
+  }
+
+  /** Deletes up to `batch` events of the tenant older than `cutoff`; how many it deleted. */
+  async purgeBefore(tenant: TenantId, cutoff: string, batch: number): Promise<number> {
+    const rows = await runSql<{ seq: number | string }>(
+      this.dataSource.manager,
+      `SELECT seq FROM events WHERE tenant_id = :tenant AND occurred_at < :cutoff ORDER BY occurred_at LIMIT ${Math.trunc(batch)}`,
+      { tenant, cutoff },
+    );
+    if (rows.length === 0) return 0;
+    const params: Record<string, unknown> = { tenant };
+    await runSql(this.dataSource.manager, `DELETE FROM events WHERE tenant_id = :tenant AND seq IN (${inList('seq', rows.map((row) => row.seq), params)})`, params);
+    return rows.length;
+  }
+}
+
+function toEvent(row: EventRow): RosterEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    tenantId: row.tenant_id,
+    occurredAt: row.occurred_at,
+    actor: { type: row.actor_type as RosterEvent['actor']['type'], id: row.actor_id },
+    requestId: row.request_id,
+    resource: { type: row.resource_type, id: row.resource_id, version: row.resource_version === null ? null : Number(row.resource_version) },
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}

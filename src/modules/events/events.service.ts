@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantId } from '../../domain/tenant-id.js';
+import { ScimError } from '../../scim/errors.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import type { AuditEntry, AuditQuery } from './audit-entry.js';
+import { AuditRepository } from './audit.repository.js';
+import { decodePosition, encodePosition, type RosterEvent, type StreamPosition } from './event.js';
+import { EventsRepository } from './events.repository.js';
+
+/** A page of a stream: the items and where to go on (the same cursor again when nothing new has committed). */
+export interface StreamPage<T> {
+  readonly data: T[];
+  readonly nextCursor: string | null;
+}
+
+export interface AuditFilters extends Omit<AuditQuery, 'after' | 'limit'> {
+  readonly after?: string;
+  readonly limit?: number;
+}
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+
+/** The pull API (DESIGN.md "Events") and the audit log: cursor pages in commit order, per tenant. */
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly audit: AuditRepository,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  async page(tenant: TenantId, after: string | undefined, types: readonly string[], limit = DEFAULT_LIMIT): Promise<StreamPage<RosterEvent>> {
+    await this.tenants.require(tenant);
+    const position = positionOf(after);
+    const rows = await this.events.page(tenant, position, types, checkedLimit(limit));
+    return { data: rows.map(({ position: _position, ...event }) => event), nextCursor: cursorAfter(rows, after) };
+  }
+
+  async auditPage(tenant: TenantId, filters: AuditFilters): Promise<StreamPage<AuditEntry>> {
+    await this.tenants.require(tenant);
+    const { after, limit, ...rest } = filters;
+    const rows = await this.audit.page(tenant, { ...rest, ...positionField(after), limit: checkedLimit(limit ?? DEFAULT_LIMIT) });
+    return { data: rows.map(({ position: _position, ...entry }) => entry), nextCursor: cursorAfter(rows, after) };
+  }
+}
+
+function positionOf(cursor: string | undefined): StreamPosition | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  const position = decodePosition(cursor);
+  if (position === undefined) throw ScimError.invalidValue(`"after" is not a cursor this service handed out.`);
+  return position;
+}
+
+function positionField(cursor: string | undefined): { after?: StreamPosition } {
+  const position = positionOf(cursor);
+  return position === undefined ? {} : { after: position };
+}
+
+function checkedLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw ScimError.invalidValue(`"limit" must be a whole number from 1 to ${MAX_LIMIT}.`);
+  return limit;
+}
+
+/** The last item's position; with nothing new, the cursor the client sent, so polling with it stays put. */
+function cursorAfter(rows: readonly { readonly position: StreamPosition }[], after: string | undefined): string | null {
+  const last = rows[rows.length - 1];
+  if (last !== undefined) return encodePosition(last.position);
+  return after === undefined || after === '' ? null : after;
+}

@@ -1,0 +1,201 @@
+import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
+import { databaseKinds } from '../support/databases.js';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ROSTER_DATA_SOURCE } from '../../src/config/injection-tokens.js';
+import { EventsRetention } from '../../src/modules/events/events-retention.js';
+import { type EventJson, pullAll, type StreamPage, tableText, typesAndResources } from '../support/events.js';
+import { startRoster, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
+import { ACCESS_GROUP, groupsApi, type GroupsApi } from '../support/scim-groups.js';
+import { patchOp, usersApi, type UsersApi } from '../support/scim-users.js';
+
+const NOTIFICATIONS = 'urn:roster:params:scim:schemas:extension:notifications:2.0:User';
+const ACCESS_USER = 'urn:roster:params:scim:schemas:extension:access:2.0:User';
+
+describe.each(databaseKinds())('Change events on %s', (kind) => {
+  let roster: RosterHarness;
+  let tenantId: string;
+  let connectionId: string;
+  let users: UsersApi;
+  let groups: GroupsApi;
+  let cursor: string | null = null;
+
+  /** The events since the last call, walked with nextCursor. */
+  const newEvents = async (): Promise<EventJson[]> => {
+    const pulled = await pullAll(roster, tenantId, cursor ?? undefined, 3);
+    cursor = pulled.cursor;
+    return pulled.events;
+  };
+  const admin = <T>(method: string, path: string, body?: unknown) => roster.http.request<T>(method, `/admin/tenants/${tenantId}${path}`, { token: TEST_ADMIN_TOKEN, ...(body === undefined ? {} : { body }) });
+
+  beforeAll(async () => {
+    roster = await startRoster(kind);
+    const connection = await createTenantWithConnection(roster.http);
+    tenantId = connection.tenantId;
+    connectionId = connection.connectionId;
+    const token = await requestAccessToken(roster.http, connection);
+    users = usersApi(roster, token);
+    groups = groupsApi(roster, token);
+    await newEvents();
+  });
+  afterAll(() => roster.close());
+
+  it('records a user created with roles and an invitation request: the actor, the request, the resource and its version', async () => {
+    const created = await users.create({ userName: 'ada@example.com', roles: ['writer'], schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', NOTIFICATIONS], [NOTIFICATIONS]: { sendInvitation: true } });
+    expect(created.status).toBe(201);
+    const events = await newEvents();
+    expect(typesAndResources(events)).toEqual([
+      ['user.created', created.body.id],
+      ['user.access_changed', created.body.id],
+      ['user.invitation_requested', created.body.id],
+    ]);
+    for (const event of events) {
+      expect(event).toMatchObject({ tenantId, actor: { type: 'connection', id: connectionId } });
+      expect(event.requestId).not.toBe('');
+      expect(Date.parse(event.occurredAt)).not.toBeNaN();
+    }
+    expect(events[0].resource).toEqual({ type: 'User', id: created.body.id, version: 1 });
+    expect(events[1].data).toEqual({ before: { roles: [], libraries: [] }, after: { roles: ['writer'], libraries: [] } });
+    expect(new Set(events.map((event) => event.requestId)).size).toBe(1);
+  });
+
+  it('records what an update changed, nothing for a PATCH that changes nothing, and deactivation with revokeSessions', async () => {
+    const user = (await users.create({ userName: 'grace@example.com', roles: ['guest'] })).body;
+    await newEvents();
+    expect((await users.patch(user.id, patchOp({ op: 'replace', path: 'displayName', value: 'Grace' }))).status).toBe(200);
+    expect((await users.patch(user.id, patchOp({ op: 'replace', path: 'displayName', value: 'Grace' }))).status).toBe(200);
+    const renamed = await newEvents();
+    expect(renamed.map((event) => [event.type, event.data])).toEqual([['user.updated', { changed: ['displayName'] }]]);
+    expect(renamed[0].resource.version).toBe(2);
+
+    expect((await users.patch(user.id, patchOp({ op: 'replace', path: 'active', value: false }))).status).toBe(200);
+    const deactivated = await newEvents();
+    expect(deactivated.map((event) => [event.type, event.data])).toEqual([
+      ['user.updated', { changed: ['active'] }],
+      ['user.deactivated', { revokeSessions: true }],
+      ['user.access_changed', { before: { roles: ['guest'], libraries: [] }, after: { roles: [], libraries: [] } }],
+    ]);
+    expect((await users.patch(user.id, patchOp({ op: 'replace', path: 'active', value: true }))).status).toBe(200);
+    expect((await newEvents()).map((event) => event.type)).toEqual(['user.updated', 'user.reactivated', 'user.access_changed']);
+  });
+
+  it('records group membership as the members that really came and went, and the access it gave or took', async () => {
+    const [a, b] = [(await users.create({ userName: 'm1@example.com' })).body.id, (await users.create({ userName: 'm2@example.com' })).body.id];
+    await newEvents();
+    const group = (await groups.create({ displayName: 'Editors', members: [{ value: a }] })).body;
+    const created = await newEvents();
+    expect(created.map((event) => [event.type, event.resource.id, event.data])).toEqual([
+      ['group.created', group.id, {}],
+      ['group.members_added', group.id, { members: [a] }],
+      ['user.access_changed', a, { before: { roles: [], libraries: [] }, after: { roles: ['Editors'], libraries: [] } }],
+    ]);
+    // a is already a member: only b really comes.
+    expect((await groups.patch(group.id, patchOp({ op: 'add', path: 'members', value: [{ value: a }, { value: b }] }))).status).toBe(204);
+    expect((await newEvents()).map((event) => [event.type, event.resource.id, event.data.members ?? null])).toEqual([
+      ['group.members_added', group.id, [b]],
+      ['user.access_changed', b, null],
+    ]);
+    expect((await groups.patch(group.id, patchOp({ op: 'remove', path: `members[value eq "${a}"]` }))).status).toBe(204);
+    expect((await newEvents()).map((event) => [event.type, event.resource.id])).toEqual([
+      ['group.members_removed', group.id],
+      ['user.access_changed', a],
+    ]);
+    expect((await groups.patch(group.id, patchOp({ op: 'add', path: 'members', value: [{ value: b }] }))).status).toBe(204);
+    expect(await newEvents()).toEqual([]);
+  });
+
+  it('records library grants through a group and a library deletion as access changes of every holder', async () => {
+    const member = (await users.create({ userName: 'reader@example.com' })).body.id;
+    const library = (await admin<{ id: string; displayName: string }>('POST', '/libraries', { displayName: 'Handbooks' })).body;
+    const group = (await groups.create({ displayName: 'Readers', members: [{ value: member }] })).body;
+    await newEvents();
+    const granted = await groups.patch(group.id, patchOp({ op: 'add', path: `${ACCESS_GROUP}:libraries`, value: [{ value: 'handbooks' }] }));
+    expect(granted.status).toBe(204);
+    const grant = await newEvents();
+    expect(grant.map((event) => [event.type, event.resource.id])).toEqual([
+      ['group.updated', group.id],
+      ['user.access_changed', member],
+    ]);
+    expect(grant[0].data).toEqual({ changed: [`${ACCESS_GROUP}:libraries`] });
+    expect(grant[1].data.after).toEqual({ roles: ['Readers'], libraries: [{ id: library.id, displayName: 'Handbooks' }] });
+
+    expect((await admin('DELETE', `/libraries/${library.id}`)).status).toBe(204);
+    const deleted = await newEvents();
+    expect(deleted.map((event) => [event.type, event.resource.id, event.actor.type])).toEqual([
+      ['library.deleted', library.id, 'admin'],
+      ['user.access_changed', member, 'admin'],
+    ]);
+    expect(deleted[1].data.after).toEqual({ roles: ['Readers'], libraries: [] });
+  });
+
+  it('records a delete with revokeSessions and a restore by POST as user.restored', async () => {
+    const user = (await users.create({ userName: 'leaver@example.com', [ACCESS_USER]: undefined })).body;
+    await newEvents();
+    expect((await users.delete(user.id)).status).toBe(204);
+    expect((await newEvents()).map((event) => [event.type, event.data])).toEqual([['user.deleted', { revokeSessions: true }]]);
+    const restored = await users.create({ userName: 'leaver@example.com' });
+    expect(restored.body.id).toBe(user.id);
+    expect((await newEvents()).map((event) => [event.type, event.resource])).toEqual([['user.restored', { type: 'User', id: user.id, version: 3 }]]);
+  });
+
+  it('leaves no event of a write that was refused or rolled back', async () => {
+    await newEvents();
+    expect((await groups.create({ displayName: 'Broken', members: [{ value: '00000000-0000-0000-0000-000000000000' }] })).status).toBe(400);
+    const first = (await users.create({ userName: 'owner1@example.com', roles: ['owner'] })).body.id;
+    await newEvents();
+    // owner is unique: the second holder is refused after the user row was written, so the whole write rolls back.
+    expect((await users.create({ userName: 'owner2@example.com', roles: ['owner'] })).status).toBe(409);
+    expect(await newEvents()).toEqual([]);
+    expect(first).toBeDefined();
+  });
+
+  it('pages in order without repeats, filters by type, refuses a forged cursor and keeps tenants apart', async () => {
+    const all = (await pullAll(roster, tenantId, undefined, 1)).events;
+    const again = (await pullAll(roster, tenantId, undefined, 1000)).events;
+    expect(all.map((event) => event.id)).toEqual(again.map((event) => event.id));
+    expect(new Set(all.map((event) => event.id)).size).toBe(all.length);
+    const deleted = (await pullAll(roster, tenantId, undefined, 2, 'user.deleted,user.restored')).events;
+    expect(deleted.map((event) => event.type)).toEqual(['user.deleted', 'user.restored']);
+    const forged = await roster.http.get<{ scimType: string }>(`/admin/tenants/${tenantId}/events?after=nonsense`, { token: TEST_ADMIN_TOKEN });
+    expect(forged.status).toBe(400);
+    expect(forged.body.scimType).toBe('invalidValue');
+    const other = await createTenantWithConnection(roster.http);
+    expect((await pullAll(roster, other.tenantId)).events).toEqual([]);
+    expect((await roster.http.get(`/admin/tenants/00000000-0000-0000-0000-000000000000/events`, { token: TEST_ADMIN_TOKEN })).status).toBe(404);
+  });
+
+  it('keeps the audit log of events and refused writes, with actor, request id and client address, and never a password', async () => {
+    const secret = 'S3cret-Never-Logged-7f3a';
+    const user = (await users.create({ userName: 'audited@example.com', password: secret })).body;
+    const refused = await users.create({ userName: 'audited@example.com', password: secret });
+    expect(refused.status).toBe(409);
+    const audit = await roster.http.get<StreamPage<Record<string, unknown>>>(`/admin/tenants/${tenantId}/audit?resourceId=${user.id}`, { token: TEST_ADMIN_TOKEN });
+    expect(audit.status).toBe(200);
+    expect(audit.body.data.map((entry) => [entry.kind, entry.type])).toEqual([['event', 'user.created']]);
+    const refusals = await roster.http.get<StreamPage<Record<string, unknown>>>(`/admin/tenants/${tenantId}/audit?type=scim.write_refused&connectionId=${connectionId}`, { token: TEST_ADMIN_TOKEN });
+    const last = refusals.body.data[refusals.body.data.length - 1];
+    expect(last).toMatchObject({ kind: 'refused', status: 409, scimType: 'uniqueness', method: 'POST', path: '/scim/v2/Users', actor: { type: 'connection', id: connectionId }, clientIp: '127.0.0.1' });
+    expect(String(last.detail)).toContain('audited@example.com');
+    for (const table of ['events', 'audit_entries']) expect(await tableText(roster, table)).not.toContain(secret);
+    expect(audit.text + refusals.text).not.toContain(secret);
+  });
+
+  it('purges events and audit entries older than the tenant keeps them (retentionDays), and nothing younger', async () => {
+    expect((await admin('PATCH', '', { settings: { retentionDays: 30 } })).status).toBe(200);
+    const before = (await pullAll(roster, tenantId)).events;
+    expect(before.length).toBeGreaterThan(0);
+    const dataSource = roster.app.get<string, DataSource>(getDataSourceToken(ROSTER_DATA_SOURCE) as string);
+    const p = (n: number) => (kind === 'postgres' ? `$${n}` : '?');
+    // Age the first two events (and their audit lines) by 31 days.
+    const old = before.slice(0, 2).map((event) => event.id);
+    const aged = new Date(Date.now() - 31 * 86_400_000).toISOString();
+    for (const id of old) {
+      await dataSource.query(`UPDATE events SET occurred_at = ${p(1)} WHERE event_id = ${p(2)}`, [aged, id]);
+      await dataSource.query(`UPDATE audit_entries SET occurred_at = ${p(1)} WHERE event_id = ${p(2)}`, [aged, id]);
+    }
+    const purged = await roster.app.get(EventsRetention).purge(new Date());
+    expect(purged).toEqual({ events: 2, audit: 2 });
+    const after = (await pullAll(roster, tenantId)).events;
+    expect(after.map((event) => event.id)).toEqual(before.slice(2).map((event) => event.id));
+  });
+});
