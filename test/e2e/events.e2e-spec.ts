@@ -159,8 +159,10 @@ describe.each(databaseKinds())('Change events on %s', (kind) => {
     const forged = await roster.http.get<{ scimType: string }>(`/admin/tenants/${tenantId}/events?after=nonsense`, { token: TEST_ADMIN_TOKEN });
     expect(forged.status).toBe(400);
     expect(forged.body.scimType).toBe('invalidValue');
+    // The other tenant sees only its own connection's creation, and none of this tenant's events.
     const other = await createTenantWithConnection(roster.http);
-    expect((await pullAll(roster, other.tenantId)).events).toEqual([]);
+    const theirs = (await pullAll(roster, other.tenantId)).events;
+    expect(theirs.map((event) => [event.type, event.tenantId, event.resource.id])).toEqual([['connection.created', other.tenantId, other.connectionId]]);
     expect((await roster.http.get(`/admin/tenants/00000000-0000-0000-0000-000000000000/events`, { token: TEST_ADMIN_TOKEN })).status).toBe(404);
   });
 
@@ -178,6 +180,19 @@ describe.each(databaseKinds())('Change events on %s', (kind) => {
     expect(String(last.detail)).toContain('audited@example.com');
     for (const table of ['events', 'audit_entries']) expect(await tableText(roster, table)).not.toContain(secret);
     expect(audit.text + refusals.text).not.toContain(secret);
+  });
+
+  it('records connections created and revoked through the admin API, never their secret', async () => {
+    await newEvents();
+    const created = await admin<{ id: string; clientSecret: string }>('POST', '/connections', { name: 'Okta', scopes: ['scim.read'] });
+    expect(created.status).toBe(201);
+    expect((await admin('DELETE', `/connections/${created.body.id}`)).status).toBe(204);
+    const events = await newEvents();
+    expect(events.map((event) => [event.type, event.resource, event.actor.type, event.data])).toEqual([
+      ['connection.created', { type: 'Connection', id: created.body.id, version: null }, 'admin', { name: 'Okta', scopes: ['scim.read'] }],
+      ['connection.revoked', { type: 'Connection', id: created.body.id, version: null }, 'admin', {}],
+    ]);
+    for (const table of ['events', 'audit_entries']) expect(await tableText(roster, table)).not.toContain(created.body.clientSecret);
   });
 
   it('purges events and audit entries older than the tenant keeps them (retentionDays), and nothing younger', async () => {

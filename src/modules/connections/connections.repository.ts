@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
+import { IsNull, type EntityManager, type Repository } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { ApiConnectionEntity } from '../../database/entities/api-connection.entity.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
@@ -12,8 +12,8 @@ export class ConnectionsRepository {
     @InjectRepository(ApiConnectionEntity, ROSTER_DATA_SOURCE) private readonly rows: Repository<ApiConnectionEntity>,
   ) {}
 
-  async insert(connection: ApiConnectionEntity): Promise<void> {
-    await this.rows.insert(connection);
+  async insert(connection: ApiConnectionEntity, manager: EntityManager): Promise<void> {
+    await manager.getRepository(ApiConnectionEntity).insert(connection);
   }
 
   list(tenant: TenantId): Promise<ApiConnectionEntity[]> {
@@ -25,8 +25,8 @@ export class ConnectionsRepository {
   }
 
   /** Returns whether a live connection was revoked now. */
-  async revoke(tenant: TenantId, id: string, at: IsoTimestamp): Promise<boolean> {
-    const result = await this.rows.update({ tenantId: tenant, id, revokedAt: IsNull() }, { revokedAt: at });
+  async revoke(tenant: TenantId, id: string, at: IsoTimestamp, manager: EntityManager): Promise<boolean> {
+    const result = await manager.getRepository(ApiConnectionEntity).update({ tenantId: tenant, id, revokedAt: IsNull() }, { revokedAt: at });
     return (result.affected ?? 0) > 0;
   }
 

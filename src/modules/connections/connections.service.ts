@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ApiConnectionEntity } from '../../database/entities/api-connection.entity.js';
 import { nowIso } from '../../database/timestamps.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
 import { ScimError } from '../../scim/errors.js';
+import { EventsRecorder } from '../events/events-recorder.js';
 import { isValidRange } from '../auth/ip-allowlist.js';
 import { parseScopeList, type Scope } from '../../domain/scopes.js';
 import { hashSecret } from '../auth/secret-hash.js';
@@ -42,6 +44,8 @@ export class ConnectionsService {
     private readonly tenants: TenantsService,
     private readonly connections: ConnectionsRepository,
     private readonly tokenService: TokenService,
+    private readonly transactions: TransactionRunner,
+    private readonly events: EventsRecorder,
   ) {}
 
   /** Creates a connection; the client secret is in this answer only and is stored hashed. */
@@ -66,7 +70,10 @@ export class ConnectionsService {
       createdAt: nowIso(),
       revokedAt: null,
     });
-    await this.connections.insert(connection);
+    await this.transactions.run(async (manager) => {
+      await this.connections.insert(connection, manager);
+      await this.events.recordFacts(tenant, [{ type: 'connection.created', resource: { type: 'Connection', id: connection.id }, data: { name: connection.name, scopes } }], manager);
+    });
     return { ...toConnectionView(connection), clientSecret };
   }
 
@@ -78,7 +85,10 @@ export class ConnectionsService {
   /** Revokes a connection: its client credentials and every token it holds stop working. */
   async revoke(tenant: TenantId, connectionId: string): Promise<void> {
     await this.require(tenant, connectionId);
-    await this.connections.revoke(tenant, connectionId, nowIso());
+    await this.transactions.run(async (manager) => {
+      if (!(await this.connections.revoke(tenant, connectionId, nowIso(), manager))) return;
+      await this.events.recordFacts(tenant, [{ type: 'connection.revoked', resource: { type: 'Connection', id: connectionId } }], manager);
+    });
     this.tokenService.forgetConnection(connectionId);
   }
 
