@@ -53,9 +53,9 @@ describe.each(engines)('The events pull API under concurrent commits on %s', (ki
 
     const dataSource = roster.app.get<string, DataSource>(getDataSourceToken(ROSTER_DATA_SOURCE) as string);
     const stored = (await dataSource.query('SELECT seq, event_id FROM events WHERE tenant_id = $1 ORDER BY seq', [connection.tenantId])) as { seq: string; event_id: string }[];
-    // user.created for each user, user.access_changed for each one created with a role.
+    // connection.created, then user.created for each user and user.access_changed for each one created with a role.
     const withRole = WRITERS * Math.ceil(USERS_PER_WRITER / 2);
-    expect(stored.length).toBe(WRITERS * USERS_PER_WRITER + withRole);
+    expect(stored.length).toBe(1 + WRITERS * USERS_PER_WRITER + withRole);
     expect(stored.map((row) => Number(row.seq))).toEqual(stored.map((_, i) => i + 1));
     expect(seen.map((event) => event.id)).toEqual(stored.map((row) => row.event_id));
   });

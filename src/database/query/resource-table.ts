@@ -18,6 +18,14 @@ export interface ResourceTable {
   readonly relations: readonly RelationAttribute[];
 }
 
+/**
+ * A resource table as Roster's migrations lay them out: aliased `r`, meta.created and
+ * meta.lastModified in `created_at` / `last_modified`.
+ */
+export function resourceTable(spec: Pick<ResourceTable, 'resourceType' | 'table' | 'valuesTable' | 'softDeleted' | 'relations'>): ResourceTable {
+  return { ...spec, alias: 'r', createdColumn: 'created_at', lastModifiedColumn: 'last_modified' };
+}
+
 /** An attribute whose `value`s are the rows of a link table, e.g. Group `members` and User `groups`. */
 export interface RelationAttribute {
   /** The attribute name, lower-cased as in indexed-values.ts. */

@@ -8,7 +8,7 @@ import type { TenantId } from '../../domain/tenant-id.js';
 import type { Actor } from '../../http/request-context.js';
 import type { AuditEntry, AuditQuery } from './audit-entry.js';
 import type { StreamPosition } from './event.js';
-import { reservePositions } from './stream-positions.js';
+import { purgeOlderThan, reservePositions } from './stream-positions.js';
 
 interface AuditRow {
   readonly seq: number | string;
@@ -88,18 +88,11 @@ export class AuditRepository {
     return rows.map((row) => ({ ...toEntry(row), position: Number(row.seq) }));
   }
 
-  /** Deletes up to `batch` entries of the tenant older than `cutoff`; how many it deleted. */
-  async purgeBefore(tenant: TenantId, cutoff: string, batch: number): Promise<number> {
-    const rows = await runSql<{ seq: number | string }>(
-      this.dataSource.manager,
-      `SELECT seq FROM audit_entries WHERE tenant_id = :tenant AND occurred_at < :cutoff ORDER BY occurred_at LIMIT ${Math.trunc(batch)}`,
-      { tenant, cutoff },
-    );
-    if (rows.length === 0) return 0;
-    const params: Record<string, unknown> = { tenant };
-    await runSql(this.dataSource.manager, `DELETE FROM audit_entries WHERE tenant_id = :tenant AND seq IN (${inList('seq', rows.map((row) => row.seq), params)})`, params);
-    return rows.length;
+  /** Deletes up to `batch` rows of the tenant older than `cutoff`; how many it deleted. */
+  purgeBefore(tenant: TenantId, cutoff: string, batch: number): Promise<number> {
+    return purgeOlderThan(this.dataSource.manager, 'audit_entries', tenant, cutoff, batch);
   }
+
 }
 
 function toEntry(row: AuditRow): AuditEntry {

@@ -5,7 +5,7 @@ import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { inList, runSql } from '../../database/run-sql.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { RosterEvent, StreamPosition } from './event.js';
-import { reservePositions } from './stream-positions.js';
+import { purgeOlderThan, reservePositions } from './stream-positions.js';
 
 interface EventRow {
   readonly seq: number | string;
@@ -60,18 +60,11 @@ export class EventsRepository {
     return rows.map((row) => ({ ...toEvent(row), position: Number(row.seq) }));
   }
 
-  /** Deletes up to `batch` events of the tenant older than `cutoff`; how many it deleted. */
-  async purgeBefore(tenant: TenantId, cutoff: string, batch: number): Promise<number> {
-    const rows = await runSql<{ seq: number | string }>(
-      this.dataSource.manager,
-      `SELECT seq FROM events WHERE tenant_id = :tenant AND occurred_at < :cutoff ORDER BY occurred_at LIMIT ${Math.trunc(batch)}`,
-      { tenant, cutoff },
-    );
-    if (rows.length === 0) return 0;
-    const params: Record<string, unknown> = { tenant };
-    await runSql(this.dataSource.manager, `DELETE FROM events WHERE tenant_id = :tenant AND seq IN (${inList('seq', rows.map((row) => row.seq), params)})`, params);
-    return rows.length;
+  /** Deletes up to `batch` rows of the tenant older than `cutoff`; how many it deleted. */
+  purgeBefore(tenant: TenantId, cutoff: string, batch: number): Promise<number> {
+    return purgeOlderThan(this.dataSource.manager, 'events', tenant, cutoff, batch);
   }
+
 }
 
 function toEvent(row: EventRow): RosterEvent {

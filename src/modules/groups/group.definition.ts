@@ -1,6 +1,7 @@
 import { GroupEntity } from '../../database/entities/group.entity.js';
 import { defineScimResourceType } from '../../scim/resource-type.js';
 import { ACCESS_GROUP_SCHEMA, accessGroupSchema, groupSchema } from '../../scim/schemas/index.js';
+import { resourceTable } from '../../database/query/resource-table.js';
 import type { ResourceDefinition } from '../resources/resource-definition.js';
 
 /** RFC 7643 §4.2 Group with the Roster access extension (the role and the libraries it grants). */
@@ -12,19 +13,16 @@ export const GROUPS: ResourceDefinition<GroupEntity> = {
     core: groupSchema,
     extensions: [{ schema: accessGroupSchema, required: false }],
   }),
-  table: {
+  table: resourceTable({
     resourceType: 'Group',
     table: 'groups',
-    alias: 'r',
     valuesTable: 'group_values',
     softDeleted: false,
-    createdColumn: 'created_at',
-    lastModifiedColumn: 'last_modified',
     relations: [
       { attr: 'members', table: 'group_members', ownerColumn: 'group_id', valueColumn: 'member_id' },
       { attr: `${ACCESS_GROUP_SCHEMA}:libraries`.toLowerCase(), table: 'group_library_grants', ownerColumn: 'group_id', valueColumn: 'library_id' },
     ],
-  },
+  }),
   entity: GroupEntity,
   // FOR UPDATE, the strongest row lock: a group write may end in deleting the row.
   writeLock: 'pessimistic_write',

@@ -5,6 +5,7 @@ import { SCIM_BASE_URL } from '../../config/injection-tokens.js';
 import { GroupEntity } from '../../database/entities/group.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { isForeignKeyViolation, isUniqueViolationOn } from '../../database/unique-violation.js';
+import { sameIdSets } from '../../domain/id-sets.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
@@ -191,7 +192,7 @@ export class GroupsService implements OnModuleInit {
           columns = { ...columns, displayName, displayNameKey: document.displayNameKey, roleKey: role.key, data: withRole(document.data, role.name) };
           libraryIds = await this.libraries.resolve(tenant, document.libraryRefs, manager);
           // Another role or other libraries change what every member holds.
-          grantsChanged = !sameIds(libraryIds, grants.map((grant) => grant.id));
+          grantsChanged = !sameIdSets(libraryIds, grants.map((grant) => grant.id));
           grantsEveryMember = role.key !== current.roleKey || grantsChanged;
         }
         const next = Object.assign(new GroupEntity(), current, columns);
@@ -264,9 +265,6 @@ export class GroupsService implements OnModuleInit {
   }
 }
 
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
-}
 
 type PreparedGroup = GroupDocument & { readonly libraryRefs: readonly string[] };
 

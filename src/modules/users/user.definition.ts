@@ -1,6 +1,7 @@
 import { UserEntity } from '../../database/entities/user.entity.js';
 import { defineScimResourceType } from '../../scim/resource-type.js';
 import { ACCESS_USER_SCHEMA, accessUserSchema, enterpriseUserSchema, notificationsUserSchema, userSchema } from '../../scim/schemas/index.js';
+import { resourceTable } from '../../database/query/resource-table.js';
 import type { ResourceDefinition } from '../resources/resource-definition.js';
 
 /**
@@ -19,19 +20,16 @@ export const USERS: ResourceDefinition<UserEntity> = {
       { schema: accessUserSchema, required: false },
     ],
   }),
-  table: {
+  table: resourceTable({
     resourceType: 'User',
     table: 'users',
-    alias: 'r',
     valuesTable: 'user_values',
     softDeleted: true,
-    createdColumn: 'created_at',
-    lastModifiedColumn: 'last_modified',
     relations: [
       { attr: 'groups', table: 'group_members', ownerColumn: 'member_id', valueColumn: 'group_id' },
       { attr: `${ACCESS_USER_SCHEMA}:libraries`.toLowerCase(), table: 'user_library_grants', ownerColumn: 'user_id', valueColumn: 'library_id' },
     ],
-  },
+  }),
   entity: UserEntity,
   // A membership insert's foreign-key check (FOR KEY SHARE) need not wait for a user write.
   writeLock: 'for_no_key_update',

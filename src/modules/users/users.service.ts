@@ -4,6 +4,7 @@ import { SCIM_BASE_URL } from '../../config/injection-tokens.js';
 import { UserEntity } from '../../database/entities/user.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { isForeignKeyViolation, isUniqueViolation, isUniqueViolationOn } from '../../database/unique-violation.js';
+import { sameIdSets } from '../../domain/id-sets.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
@@ -213,7 +214,7 @@ export class UsersService implements OnModuleInit {
               await this.users.setDirectRoles(tenant, id, after.held, tx);
               await this.roles.refreshUniqueHolders(tenant, [id], rules.roles, tx);
             }
-            const grantsChanged = !sameIds(libraryIds, grants.map((grant) => grant.id));
+            const grantsChanged = !sameIdSets(libraryIds, grants.map((grant) => grant.id));
             if (grantsChanged) await this.libraries.replaceGrants('user', tenant, id, libraryIds, tx);
             const facts = activityFacts(current.active, document.active);
             facts.push(...this.effectiveAccess.changes(accessBefore, await this.effectiveAccess.of(tenant, [id], tx)));
@@ -293,9 +294,6 @@ function wantsInvitation(data: ScimObject): boolean {
 
 type PreparedUser = UserDocument & { readonly libraryRefs: readonly string[] };
 
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
-}
 
 /** The roles a user holds directly, and whether it is active: inactive users hold no unique role, direct or through groups. */
 interface RoleHoldings {

@@ -1,0 +1,4 @@
+/** Whether two lists hold the same ids, in any order (each list without repeats). */
+export function sameIdSets(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+}
