@@ -26,6 +26,8 @@ import { DiscoveryController } from './modules/discovery/discovery.controller.js
 import { DiscoveryRegistry } from './modules/discovery/discovery.registry.js';
 import { HealthController } from './modules/health/health.controller.js';
 import { MeController } from './modules/me/me.controller.js';
+import { MetricsController } from './modules/metrics/metrics.controller.js';
+import { RosterMetrics } from './modules/metrics/roster-metrics.js';
 import { FailedAttemptsLimiter } from './modules/oauth/failed-attempts.limiter.js';
 import { OAuthController } from './modules/oauth/oauth.controller.js';
 import { rateLimitStorageProvider } from './modules/rate-limit/rate-limit-storage.provider.js';
@@ -105,6 +107,7 @@ export class RosterModule {
         MeController,
         OAuthController,
         HealthController,
+        MetricsController,
         AdminTenantsController,
         AdminConnectionsController,
         AdminRolesController,
@@ -152,6 +155,7 @@ export class RosterModule {
         TokenEndpointService,
         DiscoveryRegistry,
         ScimRouteTable,
+        RosterMetrics,
         { provide: APP_FILTER, useClass: RosterExceptionFilter },
       ],
       exports: [TenantsService, ConnectionsService, RolesService, UsersService, GroupsService, DiscoveryRegistry, ResourceChanges],
