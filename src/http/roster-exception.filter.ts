@@ -5,6 +5,7 @@ import { ROSTER_OPTIONS } from '../config/injection-tokens.js';
 import type { RosterOptions } from '../config/roster-options.js';
 import { ScimError } from '../scim/errors.js';
 import { OAuthError } from '../modules/oauth/oauth-error.js';
+import { routeTemplateOf } from './observe-requests.js';
 import { errorDialectOf } from './roster-paths.js';
 import { SCIM_CONTENT_TYPE } from './scim-content-type.js';
 import { toScimError } from './to-scim-error.js';
@@ -68,10 +69,7 @@ export class RosterExceptionFilter implements ExceptionFilter {
   }
 
   private internal(error: unknown, request: FastifyRequest): ScimError {
-    this.logger.error(
-      { msg: 'unhandled error', requestId: request.id, method: request.method, path: request.url.split('?')[0] },
-      error instanceof Error ? error.stack : String(error),
-    );
+    this.logger.error({ msg: 'unhandled error', requestId: request.id, method: request.method, route: routeTemplateOf(request), err: error });
     return ScimError.internal(String(request.id));
   }
 }
