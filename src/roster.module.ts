@@ -15,6 +15,8 @@ import { AdminLibrariesController } from './modules/admin/admin-libraries.contro
 import { AdminRolesController } from './modules/admin/admin-roles.controller.js';
 import { AdminTenantsController } from './modules/admin/admin-tenants.controller.js';
 import { AdminUsersController } from './modules/admin/admin-users.controller.js';
+import { AdminApiDocument } from './modules/admin/openapi/admin-api-document.js';
+import { AdminDocsController } from './modules/admin/openapi/admin-docs.controller.js';
 import { BearerStrategy } from './modules/auth/bearer.strategy.js';
 import { BulkController } from './modules/bulk/bulk.controller.js';
 import { BulkService } from './modules/bulk/bulk.service.js';
@@ -113,6 +115,7 @@ export class RosterModule {
         AdminRolesController,
         AdminLibrariesController,
         AdminUsersController,
+        AdminDocsController,
         // Last: it answers whatever no other SCIM route matched.
         ScimFallbackController,
       ],
@@ -156,6 +159,7 @@ export class RosterModule {
         DiscoveryRegistry,
         ScimRouteTable,
         RosterMetrics,
+        AdminApiDocument,
         { provide: APP_FILTER, useClass: RosterExceptionFilter },
       ],
       exports: [TenantsService, ConnectionsService, RolesService, UsersService, GroupsService, DiscoveryRegistry, ResourceChanges],
