@@ -10,7 +10,8 @@ import { RosterModule } from './roster.module.js';
 
 /**
  * The standalone service: Roster alone on Fastify, ready to `listen`. One pino logger (JSON
- * lines at LOG_LEVEL) serves Fastify and Nest alike; `false` logs nothing (tests).
+ * lines at LOG_LEVEL) serves Fastify and Nest alike; `false` logs nothing (tests). Signals are
+ * main.ts's business (`closeOnSignals`), so that tests and embedders decide when it stops.
  */
 export async function createRosterApp(options: RosterOptions, logger: RosterLogger | false = createRosterLogger(options.logLevel)) {
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -21,6 +22,5 @@ export async function createRosterApp(options: RosterOptions, logger: RosterLogg
   configureRosterHttp(app);
   // Standalone, every body Roster reads is JSON or a form: a text/plain body answers 415 like any other type.
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
-  app.enableShutdownHooks();
   return app;
 }

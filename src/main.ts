@@ -1,6 +1,7 @@
 import { createRosterApp } from './app.js';
 import { ConfigError } from './config/config-error.js';
 import { loadServiceConfig, type ServiceConfig } from './config/load-config.js';
+import { closeOnSignals } from './http/graceful-shutdown.js';
 import { createRosterLogger } from './logging/roster-logger.js';
 
 function readConfig(): ServiceConfig {
@@ -16,5 +17,6 @@ function readConfig(): ServiceConfig {
 const config = readConfig();
 const logger = createRosterLogger(config.options.logLevel);
 const app = await createRosterApp(config.options, logger);
+closeOnSignals(app, config.shutdownGraceSeconds, logger);
 await app.listen(config.port, config.host);
 logger.info(`listening on ${config.host}:${config.port}; public URL ${config.options.publicUrl}`);

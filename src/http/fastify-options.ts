@@ -22,6 +22,9 @@ export function rosterFastifyOptions(options: RosterOptions, logger?: RosterLogg
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     trustProxy: false,
+    // During a drain, a request arriving on a kept-alive connection is served (with Connection:
+    // close) rather than refused with 503: a rolling deploy loses no request (DESIGN.md "Operations").
+    return503OnClosing: false,
     genReqId: (request) => requestIdOf(request, options.trustProxy),
     requestIdHeader: false,
     clientErrorHandler: answerClientError,
