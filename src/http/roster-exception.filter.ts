@@ -42,7 +42,7 @@ export class RosterExceptionFilter implements ExceptionFilter {
       this.sendOAuth(error, request, reply);
       return;
     }
-    const scimError = toScimError(error, this.options.bodyLimitBytes) ?? this.internal(error, request);
+    const scimError = this.toScimError(error, request) ?? this.internal(error, request);
     void reply
       .status(scimError.status)
       .headers(scimError.headers)
@@ -60,12 +60,22 @@ export class RosterExceptionFilter implements ExceptionFilter {
   }
 
   private toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
-    const scimError = toScimError(error, this.options.bodyLimitBytes);
+    const scimError = this.toScimError(error, request);
     if (!scimError) {
       this.internal(error, request);
       return new OAuthError(500, 'invalid_request', `Internal error; quote request id ${request.id}.`);
     }
+    if (scimError.status === 503) return OAuthError.temporarilyUnavailable(scimError.headers['retry-after'] ?? '5');
     return new OAuthError(scimError.status, 'invalid_request', scimError.detail);
+  }
+
+  /** A client's error as SCIM sees it; an outage (503) is also logged, with its cause, as a warning. */
+  private toScimError(error: unknown, request: FastifyRequest): ScimError | null {
+    const scimError = toScimError(error, this.options.bodyLimitBytes);
+    if (scimError?.status === 503 && !(error instanceof ScimError)) {
+      this.logger.warn({ msg: 'database or Redis unavailable', requestId: request.id, method: request.method, route: routeTemplateOf(request), err: error });
+    }
+    return scimError;
   }
 
   private internal(error: unknown, request: FastifyRequest): ScimError {

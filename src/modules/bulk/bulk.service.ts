@@ -10,6 +10,7 @@ import { ScimError } from '../../scim/errors.js';
 import { etagOf } from '../../scim/etag.js';
 import { readPatchRequest } from '../../scim/patch/patch-request.js';
 import type { ResourceAnswer } from '../../scim/resource-answer.js';
+import { isDependencyUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../database/unavailable.js';
 import { DiscoveryRegistry } from '../discovery/discovery.registry.js';
 import { RosterMetrics } from '../metrics/roster-metrics.js';
 import { outcomeOf, type ScimOperation } from '../metrics/scim-operation.js';
@@ -76,7 +77,7 @@ export class BulkService implements OnModuleInit {
         ...(createdId === undefined ? {} : { createdId }),
       };
     } catch (error) {
-      const scimError = error instanceof ScimError ? error : this.internal(error);
+      const scimError = error instanceof ScimError ? error : isDependencyUnavailable(error) ? ScimError.unavailable(UNAVAILABLE_RETRY_AFTER_SECONDS) : this.internal(error);
       return { status: scimError.status, ...(location === undefined ? {} : { location }), error: scimError.toBody() };
     }
   }
