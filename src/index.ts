@@ -4,6 +4,8 @@ export type { RosterAsyncOptions } from './roster-options.module.js';
 export { DEFAULT_OPTIONS, type RosterOptions, type DatabaseOptions, type TrustProxy } from './config/roster-options.js';
 export { configureRosterHttp } from './http/configure-http.js';
 export { rosterFastifyOptions } from './http/fastify-options.js';
+export { createRosterLogger, type RosterLogger } from './logging/roster-logger.js';
+export { NestPinoLogger } from './logging/nest-pino-logger.js';
 export { ScimAuthGuard } from './modules/auth/scim-auth.guard.js';
 export { RequireScopes } from './modules/auth/require-scopes.decorator.js';
 export { Tenant } from './modules/auth/tenant.decorator.js';

@@ -1,6 +1,8 @@
-import { createLogger, createRosterApp } from './app.js';
+import { createRosterApp } from './app.js';
 import { ConfigError } from './config/config-error.js';
 import { loadServiceConfig, type ServiceConfig } from './config/load-config.js';
+import { closeOnSignals } from './http/graceful-shutdown.js';
+import { createRosterLogger } from './logging/roster-logger.js';
 
 function readConfig(): ServiceConfig {
   try {
@@ -13,7 +15,8 @@ function readConfig(): ServiceConfig {
 }
 
 const config = readConfig();
-const logger = createLogger(config.options.logLevel);
+const logger = createRosterLogger(config.options.logLevel);
 const app = await createRosterApp(config.options, logger);
+closeOnSignals(app, config.shutdownGraceSeconds, logger);
 await app.listen(config.port, config.host);
-logger.log(`listening on ${config.host}:${config.port}; public URL ${config.options.publicUrl}`);
+logger.info(`listening on ${config.host}:${config.port}; public URL ${config.options.publicUrl}`);

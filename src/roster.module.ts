@@ -24,6 +24,8 @@ import { RefusedWrites } from './modules/events/refused-writes.js';
 import { AdminRolesController } from './modules/admin/admin-roles.controller.js';
 import { AdminTenantsController } from './modules/admin/admin-tenants.controller.js';
 import { AdminUsersController } from './modules/admin/admin-users.controller.js';
+import { AdminApiDocument } from './modules/admin/openapi/admin-api-document.js';
+import { AdminDocsController } from './modules/admin/openapi/admin-docs.controller.js';
 import { BearerStrategy } from './modules/auth/bearer.strategy.js';
 import { BulkController } from './modules/bulk/bulk.controller.js';
 import { BulkService } from './modules/bulk/bulk.service.js';
@@ -35,6 +37,8 @@ import { DiscoveryController } from './modules/discovery/discovery.controller.js
 import { DiscoveryRegistry } from './modules/discovery/discovery.registry.js';
 import { HealthController } from './modules/health/health.controller.js';
 import { MeController } from './modules/me/me.controller.js';
+import { MetricsController } from './modules/metrics/metrics.controller.js';
+import { RosterMetrics } from './modules/metrics/roster-metrics.js';
 import { FailedAttemptsLimiter } from './modules/oauth/failed-attempts.limiter.js';
 import { OAuthController } from './modules/oauth/oauth.controller.js';
 import { rateLimitStorageProvider } from './modules/rate-limit/rate-limit-storage.provider.js';
@@ -114,12 +118,14 @@ export class RosterModule {
         MeController,
         OAuthController,
         HealthController,
+        MetricsController,
         AdminTenantsController,
         AdminConnectionsController,
         AdminRolesController,
         AdminLibrariesController,
         AdminEventsController,
         AdminUsersController,
+        AdminDocsController,
         // Last: it answers whatever no other SCIM route matched.
         ScimFallbackController,
       ],
@@ -169,6 +175,8 @@ export class RosterModule {
         TokenEndpointService,
         DiscoveryRegistry,
         ScimRouteTable,
+        RosterMetrics,
+        AdminApiDocument,
         { provide: APP_FILTER, useClass: RosterExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
       ],

@@ -11,6 +11,12 @@ describe('loadServiceConfig', () => {
     expect(config.options.adminToken).toBeUndefined();
     expect(config.options.trustProxy).toEqual({ kind: 'none' });
     expect(config.options.accessTokenTtlSeconds).toBe(3600);
+    expect(config.shutdownGraceSeconds).toBe(10);
+  });
+
+  it('reads SHUTDOWN_GRACE_SECONDS', () => {
+    expect(loadServiceConfig({ SHUTDOWN_GRACE_SECONDS: '0' }).shutdownGraceSeconds).toBe(0);
+    expect(loadServiceConfig({ SHUTDOWN_GRACE_SECONDS: '30' }).shutdownGraceSeconds).toBe(30);
   });
 
   it.each([
@@ -48,6 +54,8 @@ describe('loadServiceConfig', () => {
     [{ RATE_LIMIT_WRITE_PER_SEC: '1.5' }, 'RATE_LIMIT_WRITE_PER_SEC'],
     [{ ACCESS_TOKEN_TTL_SECONDS: '10' }, 'ACCESS_TOKEN_TTL_SECONDS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ SHUTDOWN_GRACE_SECONDS: '-1' }, 'SHUTDOWN_GRACE_SECONDS'],
+    [{ SHUTDOWN_GRACE_SECONDS: '601' }, 'SHUTDOWN_GRACE_SECONDS'],
   ])('refuses %j with one line naming %s', (env, variable) => {
     let caught: unknown;
     try {

@@ -15,8 +15,12 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export interface ServiceConfig {
   readonly port: number;
   readonly host: string;
+  /** How long SIGTERM waits for requests in flight before closing their connections (the standalone service only). */
+  readonly shutdownGraceSeconds: number;
   readonly options: RosterOptions;
 }
+
+export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 10;
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/roster.sqlite';
 const MIN_ADMIN_TOKEN_LENGTH = 32;
@@ -41,7 +45,8 @@ export function loadServiceConfig(env: Environment): ServiceConfig {
     accessTokenTtlSeconds: readInteger(env, 'ACCESS_TOKEN_TTL_SECONDS', DEFAULT_OPTIONS.accessTokenTtlSeconds, 60, 86400),
     logLevel: readLogLevel(env),
   };
-  return { port, host, options };
+  const shutdownGraceSeconds = readInteger(env, 'SHUTDOWN_GRACE_SECONDS', DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 600);
+  return { port, host, shutdownGraceSeconds, options };
 }
 
 /** `DATABASE_URL` alone, for the migration CLI and the offline admin CLI. */

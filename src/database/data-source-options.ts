@@ -11,7 +11,9 @@ export const SQLITE_MEMORY = ':memory:';
 export function buildDataSourceOptions(database: DatabaseOptions): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false } as const;
   if (database.kind === 'postgres') {
-    return { ...common, type: 'postgres', url: database.url, extra: { max: 10 } };
+    // A server that accepts TCP but never answers must not hold requests forever: after 5 s
+    // waiting for a connection the request fails, and answers 503 (src/database/unavailable.ts).
+    return { ...common, type: 'postgres', url: database.url, extra: { max: 10, connectionTimeoutMillis: 5000, keepAlive: true } };
   }
   const file = database.file === SQLITE_MEMORY ? SQLITE_MEMORY : resolve(database.file);
   if (file !== SQLITE_MEMORY) mkdirSync(dirname(file), { recursive: true });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional, type FactoryProvider, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type FactoryProvider, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { ROSTER_OPTIONS } from '../config/injection-tokens.js';
 import type { RosterOptions } from '../config/roster-options.js';
@@ -23,12 +23,16 @@ export const redisProvider: FactoryProvider<Redis | null> = {
   },
 };
 
-/** Closes the Redis connection with the app, so that a stopping replica leaves nothing open. */
+/**
+ * Closes the Redis connection with the app, so that a stopping replica leaves nothing open. At
+ * application shutdown, which Nest runs after the HTTP server has closed: requests still in
+ * flight during the drain may need their rate-limit counters (onModuleDestroy runs before it).
+ */
 @Injectable()
-export class RedisShutdown implements OnModuleDestroy {
+export class RedisShutdown implements OnApplicationShutdown {
   constructor(@Optional() @Inject(REDIS_CLIENT) private readonly redis?: Redis | null) {}
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     if (!this.redis) return;
     // quit() waits for a reply that never comes while the client is still reconnecting.
     if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);

@@ -2,6 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { ScimError } from '../scim/errors.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../scim/json-depth.js';
+import { AdminApiDocument } from '../modules/admin/openapi/admin-api-document.js';
+import { observeRequests } from './observe-requests.js';
 import { errorDialectOf } from './roster-paths.js';
 
 type Done = (error: Error | null, parsed?: unknown) => void;
@@ -9,8 +11,9 @@ type Done = (error: Error | null, parsed?: unknown) => void;
 /**
  * Registers what the HTTP adapter needs for SCIM: `application/scim+json` bodies parsed like
  * JSON (RFC 7644 §3.1) with Fastify's `__proto__`/`constructor` poisoning protection, and on
- * Roster's paths a nesting limit, checked before anything reads the body. Call it once on the
- * app (host apps too) before `listen`/`init`.
+ * Roster's paths a nesting limit, checked before anything reads the body; and the hooks that
+ * measure every answer (`GET /metrics`); and the admin API's OpenAPI document. Call it once on the app (host apps too) before
+ * `listen`/`init`, so that the hooks cover every route.
  */
 export function configureRosterHttp(app: NestFastifyApplication): void {
   const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
@@ -23,4 +26,6 @@ export function configureRosterHttp(app: NestFastifyApplication): void {
       done(null, parsed);
     });
   app.useBodyParser(['application/scim+json', 'application/json'], {}, parser);
+  observeRequests(app);
+  app.get(AdminApiDocument).build(app);
 }

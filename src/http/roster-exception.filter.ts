@@ -6,6 +6,7 @@ import type { RosterOptions } from '../config/roster-options.js';
 import { ScimError } from '../scim/errors.js';
 import { RefusedWrites } from '../modules/events/refused-writes.js';
 import { OAuthError } from '../modules/oauth/oauth-error.js';
+import { routeTemplateOf } from './observe-requests.js';
 import { errorDialectOf } from './roster-paths.js';
 import { SCIM_CONTENT_TYPE } from './scim-content-type.js';
 import { toScimError } from './to-scim-error.js';
@@ -43,7 +44,7 @@ export class RosterExceptionFilter implements ExceptionFilter {
       this.sendOAuth(error, request, reply);
       return;
     }
-    const scimError = toScimError(error, this.options.bodyLimitBytes) ?? this.internal(error, request);
+    const scimError = this.toScimError(error, request) ?? this.internal(error, request);
     this.refusedWrites.record(request, scimError);
     void reply
       .status(scimError.status)
@@ -62,19 +63,26 @@ export class RosterExceptionFilter implements ExceptionFilter {
   }
 
   private toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
-    const scimError = toScimError(error, this.options.bodyLimitBytes);
+    const scimError = this.toScimError(error, request);
     if (!scimError) {
       this.internal(error, request);
       return new OAuthError(500, 'invalid_request', `Internal error; quote request id ${request.id}.`);
     }
+    if (scimError.status === 503) return OAuthError.temporarilyUnavailable(scimError.headers['retry-after'] ?? '5');
     return new OAuthError(scimError.status, 'invalid_request', scimError.detail);
   }
 
+  /** A client's error as SCIM sees it; an outage (503) is also logged, with its cause, as a warning. */
+  private toScimError(error: unknown, request: FastifyRequest): ScimError | null {
+    const scimError = toScimError(error, this.options.bodyLimitBytes);
+    if (scimError?.status === 503 && !(error instanceof ScimError)) {
+      this.logger.warn({ msg: 'database or Redis unavailable', requestId: request.id, method: request.method, route: routeTemplateOf(request), err: error });
+    }
+    return scimError;
+  }
+
   private internal(error: unknown, request: FastifyRequest): ScimError {
-    this.logger.error(
-      { msg: 'unhandled error', requestId: request.id, method: request.method, path: request.url.split('?')[0] },
-      error instanceof Error ? error.stack : String(error),
-    );
+    this.logger.error({ msg: 'unhandled error', requestId: request.id, method: request.method, route: routeTemplateOf(request), err: error });
     return ScimError.internal(String(request.id));
   }
 }

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { isDependencyUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../database/unavailable.js';
 import { ScimError } from '../scim/errors.js';
 
 interface FrameworkError {
@@ -8,11 +9,13 @@ interface FrameworkError {
 
 /**
  * Turns whatever was thrown into a SCIM error, or null when it is an unexpected failure (a
- * bug, the database down) that must become a bland 500. Fastify reports body problems with
+ * bug) that must become a bland 500. The database or Redis out of reach is a 503 with
+ * `Retry-After`: the client's request was fine and will work again. Fastify reports body problems with
  * FST_ERR_* codes; Nest with HttpExceptions; neither message is shown to clients as is.
  */
 export function toScimError(error: unknown, bodyLimitBytes: number): ScimError | null {
   if (error instanceof ScimError) return error;
+  if (isDependencyUnavailable(error)) return ScimError.unavailable(UNAVAILABLE_RETRY_AFTER_SECONDS);
   const { code, statusCode } = (typeof error === 'object' && error !== null ? error : {}) as FrameworkError;
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -117,6 +117,10 @@ export class ScimError extends Error {
   static notImplemented(detail: string): ScimError {
     return new ScimError(501, detail);
   }
+  /** The database or Redis cannot be reached now; RFC 9110 §10.2.3 `Retry-After`. */
+  static unavailable(retryAfterSeconds: number): ScimError {
+    return new ScimError(503, 'The service is temporarily unavailable; retry later.', undefined, { 'retry-after': String(retryAfterSeconds) });
+  }
   static internal(requestId: string): ScimError {
     return new ScimError(500, `Internal error; quote request id ${requestId} to the operator.`);
   }

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRosterApp } from '../../src/app.js';
 import { DEFAULT_OPTIONS, type DatabaseOptions, type RosterOptions } from '../../src/config/roster-options.js';
+import type { RosterLogger } from '../../src/logging/roster-logger.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 import { HttpClient } from './http-client.js';
 
@@ -15,10 +16,10 @@ export interface RosterHarness {
 }
 
 /** The real service, on a fresh database with migrations applied, listening on a loopback port. */
-export async function startRoster(kind: DatabaseKind, overrides: Partial<RosterOptions> = {}): Promise<RosterHarness> {
+export async function startRoster(kind: DatabaseKind, overrides: Partial<RosterOptions> = {}, logger: RosterLogger | false = false): Promise<RosterHarness> {
   const database: TestDatabase = await createTestDatabase(kind);
   try {
-    const roster = await startRosterOn(database.options, overrides);
+    const roster = await startRosterOn(database.options, overrides, logger);
     return {
       ...roster,
       close: async () => {
@@ -33,7 +34,11 @@ export async function startRoster(kind: DatabaseKind, overrides: Partial<RosterO
 }
 
 /** The real service on an existing database; `close` stops it and leaves the database. */
-export async function startRosterOn(database: DatabaseOptions, overrides: Partial<RosterOptions> = {}): Promise<RosterHarness> {
+export async function startRosterOn(
+  database: DatabaseOptions,
+  overrides: Partial<RosterOptions> = {},
+  logger: RosterLogger | false = false,
+): Promise<RosterHarness> {
   const options: RosterOptions = {
     ...DEFAULT_OPTIONS,
     publicUrl: 'https://roster.example.test',
@@ -41,7 +46,7 @@ export async function startRosterOn(database: DatabaseOptions, overrides: Partia
     database,
     ...overrides,
   };
-  const app = await createRosterApp(options, false);
+  const app = await createRosterApp(options, logger);
   try {
     await app.listen(0, '127.0.0.1');
   } catch (error) {

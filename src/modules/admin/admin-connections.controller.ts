@@ -1,36 +1,43 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { IssuedToken } from '../auth/token.service.js';
 import { ConnectionsService, type ConnectionView, type SecretTokenView } from '../connections/connections.service.js';
 import { asTenantId } from '../../domain/tenant-id.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
-import { AdminValidationPipe } from './admin-validation.pipe.js';
+import { AdminController } from './admin-controller.decorator.js';
+import { ConnectionAnswer, CreatedConnectionAnswer, MintedTokenAnswer, SecretTokenAnswer } from './dto/answers.dto.js';
 import { CreateConnectionDto, MintTokenDto } from './dto/connection.dto.js';
 
-@Controller('admin/tenants/:tenantId/connections')
-@UseGuards(AdminTokenGuard)
-@UsePipes(AdminValidationPipe)
+@AdminController('admin/tenants/:tenantId/connections', 'Connections')
 export class AdminConnectionsController {
   constructor(private readonly connections: ConnectionsService) {}
 
   /** The client secret is in this answer only. */
   @Post()
+  @ApiOperation({ summary: "Create an API connection for an IdP; the answer holds its client secret, once." })
+  @ApiCreatedResponse({ type: CreatedConnectionAnswer, description: 'Created.' })
   create(@Param('tenantId') tenantId: string, @Body() body: CreateConnectionDto) {
     return this.connections.create(asTenantId(tenantId), body);
   }
 
   @Get()
+  @ApiOperation({ summary: "List a tenant's connections (never their secrets)." })
+  @ApiOkResponse({ type: [ConnectionAnswer], description: 'OK.' })
   list(@Param('tenantId') tenantId: string): Promise<ConnectionView[]> {
     return this.connections.list(asTenantId(tenantId));
   }
 
   @Delete(':connectionId')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a connection: its tokens stop working within 30 s on every replica.' })
+  @ApiNoContentResponse({ description: 'Revoked.' })
   async revoke(@Param('tenantId') tenantId: string, @Param('connectionId') connectionId: string): Promise<void> {
     await this.connections.revoke(asTenantId(tenantId), connectionId);
   }
 
   /** A long-lived secret token (what Entra ID's "Secret Token" field wants), shown once. */
   @Post(':connectionId/tokens')
+  @ApiOperation({ summary: 'Mint a long-lived secret token (what Entra ID\'s "Secret Token" field wants); shown once.' })
+  @ApiCreatedResponse({ type: MintedTokenAnswer, description: 'Created.' })
   async mintToken(
     @Param('tenantId') tenantId: string,
     @Param('connectionId') connectionId: string,
@@ -41,12 +48,16 @@ export class AdminConnectionsController {
   }
 
   @Get(':connectionId/tokens')
+  @ApiOperation({ summary: "List a connection's secret tokens (never the tokens themselves)." })
+  @ApiOkResponse({ type: [SecretTokenAnswer], description: 'OK.' })
   listTokens(@Param('tenantId') tenantId: string, @Param('connectionId') connectionId: string): Promise<SecretTokenView[]> {
     return this.connections.listSecretTokens(asTenantId(tenantId), connectionId);
   }
 
   @Delete(':connectionId/tokens/:tokenId')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a secret token.' })
+  @ApiNoContentResponse({ description: 'Revoked.' })
   async revokeToken(
     @Param('tenantId') tenantId: string,
     @Param('connectionId') connectionId: string,

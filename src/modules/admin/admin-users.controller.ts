@@ -1,23 +1,26 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { asTenantId } from '../../domain/tenant-id.js';
 import { UsersService, type UserAccess } from '../users/users.service.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
-import { AdminValidationPipe } from './admin-validation.pipe.js';
+import { AdminController } from './admin-controller.decorator.js';
+import { PurgeAnswer, UserAccessAnswer } from './dto/answers.dto.js';
 import { PurgeDto } from './dto/role.dto.js';
 
-@Controller('admin/tenants/:tenantId')
-@UseGuards(AdminTokenGuard)
-@UsePipes(AdminValidationPipe)
+@AdminController('admin/tenants/:tenantId', 'Users')
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('users/:userId/access')
+  @ApiOperation({ summary: "A user's effective access: what the rest of the platform asks." })
+  @ApiOkResponse({ type: UserAccessAnswer, description: 'OK.' })
   access(@Param('tenantId') tenantId: string, @Param('userId') userId: string): Promise<UserAccess> {
     return this.users.access(asTenantId(tenantId), userId);
   }
 
   @Post('purge')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Hard-delete users soft-deleted more than olderThanDays days ago.' })
+  @ApiOkResponse({ type: PurgeAnswer, description: 'OK.' })
   purge(@Param('tenantId') tenantId: string, @Body() body: PurgeDto): Promise<{ purged: number }> {
     return this.users.purge(asTenantId(tenantId), body.olderThanDays);
   }

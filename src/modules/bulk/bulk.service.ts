@@ -10,8 +10,18 @@ import { ScimError } from '../../scim/errors.js';
 import { etagOf } from '../../scim/etag.js';
 import { readPatchRequest } from '../../scim/patch/patch-request.js';
 import type { ResourceAnswer } from '../../scim/resource-answer.js';
+import { isDependencyUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../database/unavailable.js';
 import { DiscoveryRegistry } from '../discovery/discovery.registry.js';
+import { RosterMetrics } from '../metrics/roster-metrics.js';
+import { outcomeOf, type ScimOperation } from '../metrics/scim-operation.js';
 import { type RegisteredResource, ResourceRegistry, type ResourceWrites } from '../resources/resource-registry.js';
+
+const BULK_OPERATIONS: Readonly<Record<BulkOperation['method'], ScimOperation['operation']>> = {
+  POST: 'create',
+  PUT: 'replace',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
 
 /**
  * RFC 7644 §3.7 `/Bulk`: each operation runs through the service of its resource type, exactly
@@ -27,6 +37,7 @@ export class BulkService implements OnModuleInit {
     private readonly discovery: DiscoveryRegistry,
     @Inject(ROSTER_OPTIONS) private readonly options: RosterOptions,
     @Inject(SCIM_BASE_URL) private readonly scimBaseUrl: string,
+    private readonly metrics: RosterMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -39,9 +50,20 @@ export class BulkService implements OnModuleInit {
   }
 
   private async execute(tenant: TenantId, operation: BulkOperation): Promise<BulkOutcome> {
+    let resourceType: string | undefined;
+    const outcome = await this.outcomeOf(tenant, operation, (name) => (resourceType = name));
+    // Each operation counts like its own endpoint's request would; one naming no type is only the bulk's.
+    if (resourceType !== undefined) {
+      this.metrics.countScimOperation({ resourceType, operation: BULK_OPERATIONS[operation.method], outcome: outcomeOf(outcome.status) });
+    }
+    return outcome;
+  }
+
+  private async outcomeOf(tenant: TenantId, operation: BulkOperation, named: (resourceType: string) => void): Promise<BulkOutcome> {
     let location: string | undefined;
     try {
       const { resource, id } = this.targetOf(operation.path);
+      named(resource.definition.type.discovery.name);
       const endpoint = `${this.scimBaseUrl}${resource.definition.type.discovery.endpoint}`;
       if (id !== undefined) location = `${endpoint}/${id}`;
       if (resource.writes === undefined) throw ScimError.methodNotAllowed(operation.method, ['GET', 'HEAD']);
@@ -55,7 +77,7 @@ export class BulkService implements OnModuleInit {
         ...(createdId === undefined ? {} : { createdId }),
       };
     } catch (error) {
-      const scimError = error instanceof ScimError ? error : this.internal(error);
+      const scimError = error instanceof ScimError ? error : isDependencyUnavailable(error) ? ScimError.unavailable(UNAVAILABLE_RETRY_AFTER_SECONDS) : this.internal(error);
       return { status: scimError.status, ...(location === undefined ? {} : { location }), error: scimError.toBody() };
     }
   }

@@ -6,7 +6,8 @@ export type OAuthErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
-  | 'slow_down';
+  | 'slow_down'
+  | 'temporarily_unavailable';
 
 /** An error of the token endpoint, answered as RFC 6749 §5.2 JSON rather than as a SCIM error. */
 export class OAuthError extends Error {
@@ -26,6 +27,11 @@ export class OAuthError extends Error {
 
   static invalidRequest(description: string): OAuthError {
     return new OAuthError(400, 'invalid_request', description);
+  }
+
+  /** The database or Redis is out of reach (RFC 6749 §4.1.2.1 names this code for the authorization endpoint; we reuse it). */
+  static temporarilyUnavailable(retryAfterSeconds: string): OAuthError {
+    return new OAuthError(503, 'temporarily_unavailable', 'The service is temporarily unavailable; retry later.', { 'retry-after': retryAfterSeconds });
   }
 
   /** RFC 6749 §5.2: 401 with a challenge for the scheme the client used (Basic). */

@@ -1,0 +1,33 @@
+import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from '../config/roster-options.js';
+import { redactForLog, redactText } from './redact.js';
+
+export type RosterLogger = Logger;
+
+/**
+ * The one logger of the standalone service: pino, JSON lines (stdout unless told otherwise),
+ * shared by Fastify (`request.log`) and Nest (`NestPinoLogger`). Redaction happens here, at the
+ * logger, so no caller can forget it: every record object is searched for secrets
+ * (`redactForLog`), and so is every message string.
+ */
+export function createRosterLogger(level: LogLevel, destination?: DestinationStream): RosterLogger {
+  const options = {
+    level,
+    timestamp: stdTimeFunctions.isoTime,
+    // redactForLog has already made errors plain objects (with their causes); pino's serializer would rename them "Object".
+    serializers: { err: (error: unknown) => error },
+    formatters: {
+      level: (label: string) => ({ level: label }),
+      log: (record: Record<string, unknown>) => redactForLog(record),
+    },
+    hooks: {
+      logMethod(this: Logger, args: Parameters<Logger['info']>, method: (...args: unknown[]) => void) {
+        method.apply(
+          this,
+          args.map((arg: unknown) => (typeof arg === 'string' ? redactText(arg) : arg)),
+        );
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}

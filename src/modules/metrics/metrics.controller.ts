@@ -1,0 +1,15 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { RosterMetrics } from './roster-metrics.js';
+
+/** Prometheus text format (DESIGN.md "Operations"); no auth: bind or firewall it. */
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: RosterMetrics) {}
+
+  @Get()
+  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    void reply.type(this.metrics.contentType);
+    return this.metrics.scrape();
+  }
+}
