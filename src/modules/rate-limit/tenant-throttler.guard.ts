@@ -1,5 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
 import { ScimError } from '../../scim/errors.js';
 import type { Principal } from '../auth/principal.js';
 import { RATE_LIMIT_STORAGE } from './rate-limit-storage.provider.js';
@@ -35,9 +36,20 @@ export class TenantThrottlerGuard implements CanActivate {
     const kind = requestKindOf(request);
     const limit = await this.limits.perSecond(tenant, kind);
     const record = await this.storage.increment(`roster:rate:${kind}:${tenant}`, WINDOW_MS, limit, WINDOW_MS, kind);
+    // On the reply now, so that every answer from here on carries them: success, any error, the 429 below.
+    void context.switchToHttp().getResponse<FastifyReply>().headers(rateLimitHeaders(limit, record.totalHits));
     if (record.isBlocked) throw ScimError.tooManyRequests(Math.max(1, record.timeToBlockExpire));
     return true;
   }
+}
+
+/**
+ * The de facto rate-limit headers (GitHub's; the IETF httpapi draft spells them without `X-`) for
+ * the request's kind: `X-RateLimit-Limit` is the tenant's limit per one-second window,
+ * `X-RateLimit-Remaining` what is left of this window after this request.
+ */
+export function rateLimitHeaders(limit: number, hitsInWindow: number): Record<string, string> {
+  return { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(Math.max(0, limit - hitsInWindow)) };
 }
 
 /** GET and HEAD read; so does POST …/.search (RFC 7644 §3.4.3); everything else writes. */
