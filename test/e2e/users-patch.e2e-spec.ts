@@ -1,7 +1,7 @@
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { databaseKinds } from '../support/databases.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
-import { ENTERPRISE, patchOp, usersApi, type ScimErrorResponse, type ScimUser, type UsersApi } from '../support/scim-users.js';
+import { ENTERPRISE, patchOp, USER_SCHEMA, usersApi, type ScimErrorResponse, type ScimUser, type UsersApi } from '../support/scim-users.js';
 
 const DEPARTMENT = `${ENTERPRISE}:department`;
 const MANAGER = `${ENTERPRISE}:manager`;
@@ -27,6 +27,7 @@ describe.each(databaseKinds())('Users: PATCH end to end on %s', (kind) => {
     return created.body;
   }
 
+  const employee = { schemas: [USER_SCHEMA, ENTERPRISE], [ENTERPRISE]: { department: 'Maths', costCenter: '7' } };
   const work = { type: 'work', value: 'w@example.com' };
   const home = { type: 'home', value: 'h@example.com' };
 
@@ -46,6 +47,9 @@ describe.each(databaseKinds())('Users: PATCH end to end on %s', (kind) => {
     ['accepts op in any case', { title: 'T' }, [{ op: 'Add', path: 'nickName', value: 'N' }, { op: 'REPLACE', path: 'displayName', value: 'D' }, { op: 'Remove', path: 'title' }], { nickName: 'N', displayName: 'D' }, ['title']],
     ['accepts dotted and URN-qualified keys in a path-less value', { name: { familyName: 'F' } }, [{ op: 'replace', value: { 'name.givenName': 'G', [DEPARTMENT]: 'Ops' } }], { name: { familyName: 'F', givenName: 'G' }, [ENTERPRISE]: { department: 'Ops' } }],
     ['accepts an extension URN key holding an object in a path-less value', {}, [{ op: 'add', value: { [ENTERPRISE]: { costCenter: '42' } } }], { [ENTERPRISE]: { costCenter: '42' } }],
+    ['merges a value into the extension its URN names as path (replace)', employee, [{ op: 'replace', path: ENTERPRISE, value: { department: 'X' } }], { [ENTERPRISE]: { department: 'X', costCenter: '7' } }],
+    ['merges a value into the extension its URN names as path (add)', employee, [{ op: 'add', path: ENTERPRISE, value: { division: 'North' } }], { [ENTERPRISE]: { department: 'Maths', costCenter: '7', division: 'North' } }],
+    ['removes the extension its URN names as path, and the URN from schemas', employee, [{ op: 'remove', path: ENTERPRISE }], { schemas: [USER_SCHEMA] }, [ENTERPRISE]],
     ['takes the manager as an id string', {}, [{ op: 'add', path: MANAGER, value: 'mgr-1' }], { [ENTERPRISE]: { manager: expect.objectContaining({ value: 'mgr-1' }) } }],
     ['takes the manager as {value}', {}, [{ op: 'replace', path: MANAGER, value: { value: 'mgr-2' } }], { [ENTERPRISE]: { manager: expect.objectContaining({ value: 'mgr-2' }) } }],
     ['clears the other primary when an added email is primary', { emails: [{ ...work, primary: true }] }, [{ op: 'add', path: 'emails', value: [{ ...home, primary: true }] }], { emails: [work, { ...home, primary: true }] }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { COMMON_ATTRIBUTES, ENTERPRISE_USER_SCHEMA, enterpriseUserSchema, groupSchema, userSchema } from '../schemas/index.js';
+import { COMMON_ATTRIBUTES, ENTERPRISE_USER_SCHEMA, enterpriseUserSchema, groupSchema, USER_SCHEMA, userSchema } from '../schemas/index.js';
 import { applyPatch, type PatchContext, type ScimObject } from './apply-patch.js';
 
 const users: PatchContext = { coreSchema: userSchema, extensions: [enterpriseUserSchema], commonAttributes: COMMON_ATTRIBUTES };
@@ -98,5 +98,27 @@ describe('applyPatch remove (RFC 7644 §3.5.2.2)', () => {
     ['all members', { op: 'remove', path: 'members' }, undefined],
   ])('removes %s from a group', (_name, operation, members) => {
     expect(applyPatch(group, [operation], groups).members).toEqual(members);
+  });
+});
+
+describe('applyPatch with an extension URN as path (RFC 7644 §3.10)', () => {
+  const employee: ScimObject = { ...user, schemas: [USER_SCHEMA, ENT], [ENT]: { department: 'Maths', costCenter: '7' } };
+  it.each<Row>([
+    ['replace merges the value into the extension', [{ op: 'replace', path: ENT, value: { department: 'X' } }], { ...employee, [ENT]: { department: 'X', costCenter: '7' } }],
+    ['add merges the value into the extension', [{ op: 'Add', path: ENT, value: { division: 'North', 'manager.value': 'b' } }], { ...employee, [ENT]: { department: 'Maths', costCenter: '7', division: 'North', manager: { value: 'b' } } }],
+    ['the URN is read in any case', [{ op: 'replace', path: ` ${ENT.toUpperCase()} `, value: { DEPARTMENT: 'Y' } }], { ...employee, [ENT]: { department: 'Y', costCenter: '7' } }],
+    ['remove takes the extension and its URN out', [{ op: 'remove', path: ENT }], { ...user, schemas: [USER_SCHEMA] }],
+    ['replace with null takes the extension out', [{ op: 'replace', path: ENT, value: null }], { ...user, schemas: [USER_SCHEMA] }],
+  ])('%s', (_name, operations, expected) => {
+    expect(applyPatch(employee, operations, users)).toEqual(expected);
+  });
+
+  it('adds an extension the user did not have, with its URN', () => {
+    const result = applyPatch({ ...user, schemas: [USER_SCHEMA] }, [{ op: 'replace', path: ENT, value: { department: 'X' } }], users);
+    expect(result).toEqual({ ...user, schemas: [USER_SCHEMA, ENT], [ENT]: { department: 'X' } });
+  });
+
+  it('removes an absent extension quietly', () => {
+    expect(applyPatch(user, [{ op: 'remove', path: ENT }], users)).toEqual(user);
   });
 });
