@@ -42,6 +42,8 @@ describe.each(databaseKinds())('Users: PATCH end to end on %s', (kind) => {
     ['replaces a URN-qualified extension attribute and lists the extension schema', {}, [{ op: 'replace', path: DEPARTMENT, value: 'Sales' }], { [ENTERPRISE]: { department: 'Sales' }, schemas: expect.arrayContaining([ENTERPRISE]) }],
     ['creates the element when an add value filter matches nothing', { emails: [home] }, [{ op: 'add', path: 'emails[type eq "work"].value', value: 'new@example.com' }], { emails: [home, { type: 'work', value: 'new@example.com' }] }],
     ['creates the element when a replace value filter matches nothing', {}, [{ op: 'replace', path: 'addresses[type eq "work"].streetAddress', value: '1 Main St' }], { addresses: [{ type: 'work', streetAddress: '1 Main St' }] }],
+    ['creates the work email Entra replaces when there is none', { emails: [home] }, [{ op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@example.com' }], { emails: [home, { type: 'work', value: 'new@example.com' }] }],
+    ['creates the primary email a replace names when there is none', { emails: [home] }, [{ op: 'replace', path: 'emails[primary eq true].value', value: 'p@example.com' }], { emails: [home, { primary: true, value: 'p@example.com' }] }],
     ['replaces only the element the value filter matches', { emails: [work, home] }, [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'x@example.com' }], { emails: [{ type: 'work', value: 'x@example.com' }, home] }],
     ['removes only the elements the value filter matches', { emails: [work, home] }, [{ op: 'remove', path: 'emails[type eq "home"]' }], { emails: [work] }],
     ['accepts op in any case', { title: 'T' }, [{ op: 'Add', path: 'nickName', value: 'N' }, { op: 'REPLACE', path: 'displayName', value: 'D' }, { op: 'Remove', path: 'title' }], { nickName: 'N', displayName: 'D' }, ['title']],
@@ -72,6 +74,13 @@ describe.each(databaseKinds())('Users: PATCH end to end on %s', (kind) => {
   // [case, scimType, operations]
   it.each<[string, string, unknown[]]>([
     ['remove with a value filter that matches nothing', 'noTarget', [{ op: 'remove', path: 'emails[type eq "pager"]' }]],
+    ['replace whose value filter on value matches nothing, with the operations around it', 'noTarget', [
+      { op: 'replace', path: 'title', value: 'Changed' },
+      { op: 'replace', path: 'emails[value eq "nobody@example.com"].type', value: 'home' },
+      { op: 'add', path: 'nickName', value: 'N' },
+    ]],
+    ['replace whose value filter on type and value matches nothing', 'noTarget', [{ op: 'replace', path: 'emails[type eq "work" and value eq "other@example.com"].display', value: 'W' }]],
+    ['replace of a whole element no value filter matches', 'noTarget', [{ op: 'replace', path: 'emails[type eq "home"]', value: { type: 'home', value: 'h@example.com' } }]],
     ['remove without a path', 'noTarget', [{ op: 'remove' }]],
     ['an unclosed value filter', 'invalidPath', [{ op: 'add', path: 'emails[type eq "work"', value: 'x@example.com' }]],
     ['an empty path segment', 'invalidPath', [{ op: 'replace', path: 'name..givenName', value: 'x' }]],
