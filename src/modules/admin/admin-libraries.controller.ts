@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { asTenantId } from '../../domain/tenant-id.js';
 import { LibrariesService, type LibraryView } from '../libraries/libraries.service.js';
+import { ResourceIdPipe } from '../../http/resource-id.pipe.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AdminValidationPipe } from './admin-validation.pipe.js';
 import { CreateLibraryDto, UpdateLibraryDto } from './dto/library.dto.js';
 
 @Controller('admin/tenants/:tenantId/libraries')
 @UseGuards(AdminTokenGuard)
-@UsePipes(AdminValidationPipe)
+@UsePipes(new ResourceIdPipe({ tenantId: 'Tenant', libraryId: 'Library' }), AdminValidationPipe)
 export class AdminLibrariesController {
   constructor(private readonly libraries: LibrariesService) {}
 
