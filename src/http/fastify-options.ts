@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { RosterOptions } from '../config/roster-options.js';
+import { OAuthError } from '../modules/oauth/oauth-error.js';
 import { ScimError } from '../scim/errors.js';
+import { errorDialectOf } from './roster-paths.js';
+import { sendOAuthError, sendScimError } from './send-error.js';
 
 /**
  * Longer than any request line Node accepts (its request head is at most 16 KiB by default), so
@@ -13,8 +16,9 @@ const MAX_PARAM_LENGTH = 64 * 1024;
 
 /**
  * Fastify settings the standalone service uses (a host app can use them too): the body limit,
- * no Fastify logger (Nest logs), and a SCIM answer for requests that fail before routing, such
- * as oversized headers (431), which Node rejects before any handler sees the URL.
+ * no Fastify logger (Nest logs), the router's handling of slashes and long ids, and Roster's
+ * answer for requests that fail before routing: oversized headers (431), which Node rejects
+ * before any handler sees the URL, and paths the router cannot decode.
  */
 export function rosterFastifyOptions(options: RosterOptions): FastifyServerOptions {
   return {
@@ -31,7 +35,26 @@ export function rosterFastifyOptions(options: RosterOptions): FastifyServerOptio
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   };
+}
+
+/**
+ * The router refuses a path it cannot percent-decode (FST_ERR_BAD_URL: `%ED%A0%80` is an unpaired
+ * surrogate, `%E0%A4%A` is cut short) before any route, guard or Nest filter runs. Under Roster's
+ * prefixes that is Roster's error shape instead of Fastify's JSON: a SCIM 404 (such a path names
+ * nothing, whatever its bytes hold) or an OAuth `invalid_request`. A host app's paths, and any
+ * other framework error, get Fastify's own answer.
+ */
+function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const dialect = errorDialectOf(request.url);
+  if (error.code !== 'FST_ERR_BAD_URL' || dialect === 'other') {
+    void reply.send(error);
+  } else if (dialect === 'oauth') {
+    sendOAuthError(reply, OAuthError.invalidRequest('The URL path is not valid percent-encoded UTF-8.'));
+  } else {
+    sendScimError(reply, ScimError.undecodablePath());
+  }
 }
 
 function answerClientError(error: Error & { code?: string }, socket: Socket): void {

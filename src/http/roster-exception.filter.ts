@@ -6,7 +6,7 @@ import type { RosterOptions } from '../config/roster-options.js';
 import { ScimError } from '../scim/errors.js';
 import { OAuthError } from '../modules/oauth/oauth-error.js';
 import { errorDialectOf } from './roster-paths.js';
-import { SCIM_CONTENT_TYPE } from './scim-content-type.js';
+import { sendOAuthError, sendScimError } from './send-error.js';
 import { toScimError } from './to-scim-error.js';
 
 /**
@@ -41,21 +41,11 @@ export class RosterExceptionFilter implements ExceptionFilter {
       this.sendOAuth(error, request, reply);
       return;
     }
-    const scimError = toScimError(error, this.options.bodyLimitBytes) ?? this.internal(error, request);
-    void reply
-      .status(scimError.status)
-      .headers(scimError.headers)
-      .type(SCIM_CONTENT_TYPE)
-      .send(JSON.stringify(scimError.toBody()));
+    sendScimError(reply, toScimError(error, this.options.bodyLimitBytes) ?? this.internal(error, request));
   }
 
   private sendOAuth(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-    const oauthError = error instanceof OAuthError ? error : this.toOAuthError(error, request);
-    void reply
-      .status(oauthError.status)
-      .headers({ ...oauthError.headers, 'cache-control': 'no-store', pragma: 'no-cache' })
-      .type('application/json')
-      .send(JSON.stringify(oauthError.toBody()));
+    sendOAuthError(reply, error instanceof OAuthError ? error : this.toOAuthError(error, request));
   }
 
   private toOAuthError(error: unknown, request: FastifyRequest): OAuthError {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiConnectionEntity } from '../../database/entities/api-connection.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { ScimError } from '../../scim/errors.js';
+import { isStorableText } from '../../scim/storable-text.js';
 import { isValidRange } from '../auth/ip-allowlist.js';
 import { parseScopeList, type Scope } from '../../domain/scopes.js';
 import { hashSecret } from '../auth/secret-hash.js';
@@ -99,7 +100,9 @@ export class ConnectionsService {
   }
 
   /** The connection a client id names, unless it is revoked (RFC 6749 §2.3.1 client authentication). */
-  findActiveByClientId(clientId: string): Promise<ApiConnectionEntity | null> {
+  /** Null for an id that names no client, including one PostgreSQL could not even compare (U+0000). */
+  async findActiveByClientId(clientId: string): Promise<ApiConnectionEntity | null> {
+    if (!isStorableText(clientId)) return null;
     return this.connections.findActiveByClientId(clientId);
   }
 
