@@ -2,14 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePip
 import type { IssuedToken } from '../auth/token.service.js';
 import { ConnectionsService, type ConnectionView, type SecretTokenView } from '../connections/connections.service.js';
 import { asTenantId } from '../../domain/tenant-id.js';
-import { ResourceIdPipe } from '../../http/resource-id.pipe.js';
+import { AdminIdPipe } from './admin-id.pipe.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AdminValidationPipe } from './admin-validation.pipe.js';
 import { CreateConnectionDto, MintTokenDto } from './dto/connection.dto.js';
 
 @Controller('admin/tenants/:tenantId/connections')
 @UseGuards(AdminTokenGuard)
-@UsePipes(new ResourceIdPipe({ tenantId: 'Tenant', connectionId: 'Connection', tokenId: 'Token' }), AdminValidationPipe)
+@UsePipes(new AdminIdPipe({ tenantId: 'Tenant', connectionId: 'Connection', tokenId: 'Token' }), AdminValidationPipe)
 export class AdminConnectionsController {
   constructor(private readonly connections: ConnectionsService) {}
 

@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { asTenantId } from '../../domain/tenant-id.js';
 import { LibrariesService, type LibraryView } from '../libraries/libraries.service.js';
-import { ResourceIdPipe } from '../../http/resource-id.pipe.js';
+import { AdminIdPipe } from './admin-id.pipe.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AdminValidationPipe } from './admin-validation.pipe.js';
 import { CreateLibraryDto, UpdateLibraryDto } from './dto/library.dto.js';
 
 @Controller('admin/tenants/:tenantId/libraries')
 @UseGuards(AdminTokenGuard)
-@UsePipes(new ResourceIdPipe({ tenantId: 'Tenant', libraryId: 'Library' }), AdminValidationPipe)
+@UsePipes(new AdminIdPipe({ tenantId: 'Tenant', libraryId: 'Library' }), AdminValidationPipe)
 export class AdminLibrariesController {
   constructor(private readonly libraries: LibrariesService) {}
 

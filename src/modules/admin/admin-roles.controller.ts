@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { RolesService, type RoleView } from '../roles/roles.service.js';
 import { asTenantId } from '../../domain/tenant-id.js';
-import { ResourceIdPipe } from '../../http/resource-id.pipe.js';
+import { AdminIdPipe } from './admin-id.pipe.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AdminValidationPipe } from './admin-validation.pipe.js';
 import { CreateRoleDto, UpdateRoleDto } from './dto/role.dto.js';
 
 @Controller('admin/tenants/:tenantId/roles')
 @UseGuards(AdminTokenGuard)
-@UsePipes(new ResourceIdPipe({ tenantId: 'Tenant', roleId: 'Role' }), AdminValidationPipe)
+@UsePipes(new AdminIdPipe({ tenantId: 'Tenant', roleId: 'Role' }), AdminValidationPipe)
 export class AdminRolesController {
   constructor(private readonly roles: RolesService) {}
 

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, Patch, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { TenantsService, type TenantView } from '../tenants/tenants.service.js';
-import { ResourceIdPipe } from '../../http/resource-id.pipe.js';
+import { AdminIdPipe } from './admin-id.pipe.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AdminValidationPipe } from './admin-validation.pipe.js';
 import { CreateTenantDto, UpdateTenantDto } from './dto/tenant.dto.js';
 
 @Controller('admin/tenants')
 @UseGuards(AdminTokenGuard)
-@UsePipes(new ResourceIdPipe({ tenantId: 'Tenant' }), AdminValidationPipe)
+@UsePipes(new AdminIdPipe({ tenantId: 'Tenant' }), AdminValidationPipe)
 export class AdminTenantsController {
   constructor(private readonly tenants: TenantsService) {}
 

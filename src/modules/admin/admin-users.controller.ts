@@ -1,14 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { asTenantId } from '../../domain/tenant-id.js';
 import { UsersService, type UserAccess } from '../users/users.service.js';
-import { ResourceIdPipe } from '../../http/resource-id.pipe.js';
+import { AdminIdPipe } from './admin-id.pipe.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AdminValidationPipe } from './admin-validation.pipe.js';
 import { PurgeDto } from './dto/role.dto.js';
 
 @Controller('admin/tenants/:tenantId')
 @UseGuards(AdminTokenGuard)
-@UsePipes(new ResourceIdPipe({ tenantId: 'Tenant', userId: 'User' }), AdminValidationPipe)
+@UsePipes(new AdminIdPipe({ tenantId: 'Tenant', userId: 'User' }), AdminValidationPipe)
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 

@@ -1,6 +1,5 @@
-import { Body, Get, Headers, HttpCode, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import type { TenantId } from '../../domain/tenant-id.js';
-import { ResourceIdPipe } from '../../http/resource-id.pipe.js';
 import { ScimController } from '../../http/scim-controller.decorator.js';
 import type { ListResponse } from '../../scim/list-response.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
@@ -19,7 +18,6 @@ import { LibrariesService } from './libraries.service.js';
  */
 @ScimController('Libraries')
 @UseGuards(ScimAuthGuard, TenantThrottlerGuard)
-@UsePipes(new ResourceIdPipe({ id: 'Library' }))
 export class LibrariesController {
   constructor(private readonly libraries: LibrariesService) {}
 

@@ -1,6 +1,5 @@
-import { Body, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
 import type { TenantId } from '../../domain/tenant-id.js';
-import { ResourceIdPipe } from '../../http/resource-id.pipe.js';
 import { ScimController } from '../../http/scim-controller.decorator.js';
 import type { ListResponse } from '../../scim/list-response.js';
 import { readPatchRequest } from '../../scim/patch/patch-request.js';
@@ -17,7 +16,6 @@ import { UsersService } from './users.service.js';
 /** RFC 7644 §3 on /Users: HTTP in, one service call, the service's answer out. */
 @ScimController('Users')
 @UseGuards(ScimAuthGuard, TenantThrottlerGuard)
-@UsePipes(new ResourceIdPipe({ id: 'User' }))
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
