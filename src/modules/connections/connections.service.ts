@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import { ApiConnectionEntity } from '../../database/entities/api-connection.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { ScimError } from '../../scim/errors.js';
-import { isStorableText } from '../../scim/storable-text.js';
 import { isValidRange } from '../auth/ip-allowlist.js';
 import { parseScopeList, type Scope } from '../../domain/scopes.js';
 import { hashSecret } from '../auth/secret-hash.js';
@@ -12,6 +11,7 @@ import { TokenService, type IssuedToken } from '../auth/token.service.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { ConnectionsRepository } from './connections.repository.js';
+import { isStorableText } from '../../scim/storable-text.js';
 
 export interface CreateConnectionInput {
   readonly name: string;

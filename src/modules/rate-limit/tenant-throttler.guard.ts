@@ -1,6 +1,6 @@
+import type { FastifyReply } from 'fastify';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { FastifyReply } from 'fastify';
 import { ScimError } from '../../scim/errors.js';
 import type { Principal } from '../auth/principal.js';
 import { RATE_LIMIT_STORAGE } from './rate-limit-storage.provider.js';
