@@ -8,7 +8,7 @@ import { RefusedWrites } from '../modules/events/refused-writes.js';
 import { OAuthError } from '../modules/oauth/oauth-error.js';
 import { routeTemplateOf } from './observe-requests.js';
 import { errorDialectOf } from './roster-paths.js';
-import { SCIM_CONTENT_TYPE } from './scim-content-type.js';
+import { sendOAuthError, sendScimError } from './send-error.js';
 import { toScimError } from './to-scim-error.js';
 
 /**
@@ -46,20 +46,11 @@ export class RosterExceptionFilter implements ExceptionFilter {
     }
     const scimError = this.toScimError(error, request) ?? this.internal(error, request);
     this.refusedWrites.record(request, scimError);
-    void reply
-      .status(scimError.status)
-      .headers(scimError.headers)
-      .type(SCIM_CONTENT_TYPE)
-      .send(JSON.stringify(scimError.toBody()));
+    sendScimError(reply, scimError);
   }
 
   private sendOAuth(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-    const oauthError = error instanceof OAuthError ? error : this.toOAuthError(error, request);
-    void reply
-      .status(oauthError.status)
-      .headers({ ...oauthError.headers, 'cache-control': 'no-store', pragma: 'no-cache' })
-      .type('application/json')
-      .send(JSON.stringify(oauthError.toBody()));
+    sendOAuthError(reply, error instanceof OAuthError ? error : this.toOAuthError(error, request));
   }
 
   private toOAuthError(error: unknown, request: FastifyRequest): OAuthError {

@@ -3,18 +3,30 @@ import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } fr
 export const SERVICE_PROVIDER_CONFIG_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
 export const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
 export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
+/**
+ * Roster's own ServiceProviderConfig members. RFC 7643 §5 fixes the sub-attributes of the core
+ * objects (`filter` has `supported` and `maxResults` only), and strict clients refuse others
+ * there, so Roster's limits live in an extension object keyed by this URN (RFC 7643 §3.3).
+ */
+export const ROSTER_LIMITS_SCHEMA = 'urn:roster:params:scim:schemas:extension:limits:2.0:ServiceProviderConfig';
 
 /** What the service implements right now; the ServiceProviderConfig claims exactly this. */
 export interface ScimFeatures {
   readonly patch: boolean;
   readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number } | null;
-  /** maxFilterLength / maxFilterDepth are Roster's own members: how long and how deeply nested a filter may be. */
-  readonly filter: { readonly maxResults: number; readonly maxFilterLength: number; readonly maxFilterDepth: number } | null;
+  readonly filter: { readonly maxResults: number } | null;
+  /** How long and how deeply nested a filter may be, served under ROSTER_LIMITS_SCHEMA. */
+  readonly filterLimits: FilterLimitsFeature | null;
   readonly changePassword: boolean;
   readonly sort: boolean;
   readonly etag: boolean;
   /** RFC 9865 §4; null until a resource type can be listed. */
   readonly pagination: PaginationFeature | null;
+}
+
+export interface FilterLimitsFeature {
+  readonly maxFilterLength: number;
+  readonly maxFilterDepth: number;
 }
 
 export interface PaginationFeature {
@@ -30,10 +42,11 @@ export interface Meta {
   location: string;
 }
 
-/** RFC 7643 §5 ServiceProviderConfig. */
+/** RFC 7643 §5 ServiceProviderConfig, with Roster's limits as an extension (§3.3) when it has any. */
 export function toServiceProviderConfig(features: ScimFeatures, scimBaseUrl: string) {
+  const limits = features.filterLimits === null ? {} : { [ROSTER_LIMITS_SCHEMA]: { ...features.filterLimits } };
   return {
-    schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
+    schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA, ...Object.keys(limits)],
     patch: { supported: features.patch },
     bulk: features.bulk
       ? { supported: true, ...features.bulk }
@@ -53,6 +66,7 @@ export function toServiceProviderConfig(features: ScimFeatures, scimBaseUrl: str
         primary: true,
       },
     ],
+    ...limits,
     meta: meta('ServiceProviderConfig', `${scimBaseUrl}/ServiceProviderConfig`),
   };
 }

@@ -15,6 +15,8 @@ export type ScimType =
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
+const MAX_ECHOED_ID = 100;
+
 /** The SCIM error JSON body of RFC 7644 §3.12; `status` is a string there. */
 export interface ScimErrorBody {
   schemas: [typeof ERROR_SCHEMA];
@@ -89,7 +91,13 @@ export class ScimError extends Error {
   }
   /** 404 whatever the shape of the id: a malformed id is still just "not found". */
   static notFound(resourceType: string, id: string): ScimError {
-    return new ScimError(404, `${resourceType} ${JSON.stringify(id)} not found.`);
+    // A 10 KB id is not echoed whole: its start says which request this was.
+    const shown = id.length > MAX_ECHOED_ID ? `${id.slice(0, MAX_ECHOED_ID)}…` : id;
+    return new ScimError(404, `${resourceType} ${JSON.stringify(shown)} not found.`);
+  }
+  /** A path that is not percent-encoded UTF-8 names no endpoint and no resource, whatever its bytes. */
+  static undecodablePath(): ScimError {
+    return new ScimError(404, 'The URL path is not valid percent-encoded UTF-8, so it names nothing here.');
   }
   static routeNotFound(path: string): ScimError {
     return new ScimError(404, `No SCIM endpoint at ${JSON.stringify(path)}.`);

@@ -1,6 +1,8 @@
 import { databaseKinds } from '../support/databases.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
 
+const LIMITS = 'urn:roster:params:scim:schemas:extension:limits:2.0:ServiceProviderConfig';
+
 interface ListResponse<T> {
   schemas: string[];
   totalResults: number;
@@ -27,10 +29,11 @@ describe.each(databaseKinds())('discovery on %s', (kind) => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/scim\+json/);
     expect(response.body).toMatchObject({
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig', LIMITS],
       patch: { supported: true },
       bulk: { supported: true, maxOperations: 200, maxPayloadSize: 1024 * 1024 },
-      filter: { supported: true, maxResults: 1000, maxFilterLength: 4096, maxFilterDepth: 32 },
+      filter: { supported: true, maxResults: 1000 },
+      [LIMITS]: { maxFilterLength: 4096, maxFilterDepth: 32 },
       changePassword: { supported: true },
       sort: { supported: true },
       pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: 100, maxPageSize: 1000 },
@@ -38,6 +41,10 @@ describe.each(databaseKinds())('discovery on %s', (kind) => {
       authenticationSchemes: [expect.objectContaining({ type: 'oauthbearertoken', primary: true })],
       meta: { resourceType: 'ServiceProviderConfig', location: 'https://roster.example.test/scim/v2/ServiceProviderConfig' },
     });
+    // RFC 7643 §5 fixes the members of the core objects: a strict client refuses any other there.
+    expect(response.body.filter).toEqual({ supported: true, maxResults: 1000 });
+    expect(response.body.patch).toEqual({ supported: true });
+    expect(response.body.pagination).toEqual({ cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: 100, maxPageSize: 1000 });
   });
 
   it('lists every schema defined in code, without internal input limits', async () => {

@@ -100,6 +100,18 @@ describe.each(databaseKinds())('Roster imported into a host Nest app on %s', (ki
     expect((await http.post('/host/reports', { token })).status).toBe(403);
   });
 
+  it('answers a SCIM URL its router refused (a trailing slash it does not ignore) 404, and a wrong method there 405', async () => {
+    const connection = await createTenantWithConnectionVia(['scim.read', 'scim.write']);
+    const token = await requestAccessToken(http, connection);
+    const refused = await http.get<{ schemas: string[]; status: string }>('/scim/v2/Users/00000000-0000-4000-8000-000000000000/', { token });
+    expect(refused.status).toBe(404);
+    expect(refused.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' });
+    expect(refused.headers.get('allow')).toBeNull();
+    const wrongMethod = await http.request('POST', '/scim/v2/Users/00000000-0000-4000-8000-000000000000/', { token });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('DELETE, GET, HEAD, PATCH, PUT');
+  });
+
   function createTenantWithConnectionVia(scopes: string[]) {
     return createTenantWithConnection(http, { scopes }, ADMIN_TOKEN);
   }

@@ -127,6 +127,9 @@ describe.each(databaseKinds())('Libraries granted to groups on %s', (kind) => {
       ['removes all with path ...:libraries and no value', () => [A(), B()], () => ({ op: 'remove', path: GROUP_LIBRARIES }), () => []],
       ['adds with a path-less add', () => [A()], () => ({ op: 'add', value: { [ACCESS_GROUP]: { libraries: [C().id] } } }), () => [A(), C()]],
       ['replaces all with a path-less replace', () => [A(), B()], () => ({ op: 'replace', value: { [ACCESS_GROUP]: { libraries: [{ value: 'compass' }] } } }), () => [C()]],
+      ['adds with the extension URN as path', () => [A()], () => ({ op: 'add', path: ACCESS_GROUP, value: { libraries: [C().id] } }), () => [A(), C()]],
+      ['replaces all with the extension URN as path', () => [A(), B()], () => ({ op: 'replace', path: ACCESS_GROUP, value: { libraries: ['compass'] } }), () => [C()]],
+      ['removes all with a remove of the extension URN as path', () => [A(), B()], () => ({ op: 'remove', path: ACCESS_GROUP }), () => []],
     ])('%s: 204, then the group answers and stores exactly the new grants', async (label, initial, operation, expected) => {
       // The group's default role is named like it: letters and spaces only.
       const name = `Patch ${label}`.replace(/[^A-Za-z ]/g, '');

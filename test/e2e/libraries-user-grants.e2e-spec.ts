@@ -204,6 +204,24 @@ describe.each(databaseKinds())('Libraries granted to users on %s', (kind) => {
       expect(await stored(id)).toEqual([compass.id]);
     });
 
+    it('adds grants with the extension URN as path, as the path-less add does', async () => {
+      const id = await newUser([atlas.id]);
+      const response = await users.patch(id, patchOp({ op: 'add', path: ACCESS_USER, value: { libraries: [beacon.id] } }));
+      expectStatus(response, 200);
+      expect(grantsIn(response.body, ACCESS_USER)).toEqual(libraryRefs(atlas, beacon));
+      expect(await stored(id)).toEqual(sortedIds([atlas.id, beacon.id]));
+    });
+
+    it('removes every grant with a remove of the extension URN as path', async () => {
+      const id = await newUser([atlas.id, beacon.id]);
+      const response = await users.patch(id, patchOp({ op: 'remove', path: ACCESS_USER }));
+      expectStatus(response, 200);
+      expect(response.body).not.toHaveProperty(ACCESS_USER);
+      expect(response.body.schemas).toEqual([USER_SCHEMA]);
+      expect(await stored(id)).toEqual([]);
+      expect((await users.get(id)).body).toEqual(response.body);
+    });
+
     it('applies several grant operations in one request, in order', async () => {
       const id = await newUser([atlas.id]);
       const response = await users.patch(

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { createTenantWithConnection, requestAccessToken, type CreatedConnection } from '../support/bootstrap.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import type { HttpClient, HttpResponse } from '../support/http-client.js';
+import { countUserRows } from '../support/scim-users.js';
 import { startRoster, startRosterOn, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -30,6 +31,11 @@ async function statuses(count: number, send: () => Promise<HttpResponse>): Promi
   return seen;
 }
 
+/** The `X-RateLimit-*` headers of an answer, as [limit, remaining]. */
+function rateLimitOf(response: HttpResponse): [string | null, string | null] {
+  return [response.headers.get('x-ratelimit-limit'), response.headers.get('x-ratelimit-remaining')];
+}
+
 function expectTooManyRequests(response: HttpResponse): void {
   expect(response.status).toBe(429);
   expect(response.headers.get('content-type')).toMatch(/^application\/scim\+json/);
@@ -39,6 +45,7 @@ function expectTooManyRequests(response: HttpResponse): void {
     detail: expect.any(String),
   });
   expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  expect(response.headers.get('x-ratelimit-remaining')).toBe('0');
 }
 
 describe.each(databaseKinds())('Per-tenant rate limits on %s', (kind) => {
@@ -89,6 +96,39 @@ describe.each(databaseKinds())('Per-tenant rate limits on %s', (kind) => {
     expect((await read(caller)()).status).toBe(404);
   });
 
+  it('counts down X-RateLimit-Remaining within one window on successes and errors alike, to 0 on the 429', async () => {
+    const caller = await newCaller(roster.http);
+    const created = await create(caller, 'counted');
+    expect(created.status).toBe(201);
+    expect(rateLimitOf(created)).toEqual(['3', '2']);
+    const reads: HttpResponse[] = [];
+    reads.push(await roster.http.get(`/scim/v2/Users/${(created.body as { id: string }).id}`, { token: caller.token }));
+    for (let i = 0; i < 4; i += 1) reads.push(await read(caller)());
+    expect(reads.map((response) => response.status)).toEqual([200, 404, 404, 404, 404]);
+    expect(reads.map(rateLimitOf)).toEqual([
+      ['5', '4'],
+      ['5', '3'],
+      ['5', '2'],
+      ['5', '1'],
+      ['5', '0'],
+    ]);
+    const refused = await read(caller)();
+    expectTooManyRequests(refused);
+    expect(rateLimitOf(refused)).toEqual(['5', '0']);
+    // Writes have a window of their own: two left after the create above.
+    const invalid = await roster.http.post('/scim/v2/Users', { token: caller.token, body: { schemas: [USER] } });
+    expect(invalid.status).toBe(400);
+    expect(rateLimitOf(invalid)).toEqual(['3', '1']);
+    expect(await countUserRows(roster, caller.connection.tenantId)).toBe(1);
+  });
+
+  it('puts no X-RateLimit headers on what is not counted: discovery, a request without a valid token', async () => {
+    const discovery = await roster.http.get('/scim/v2/ServiceProviderConfig');
+    const anonymous = await roster.http.get(MISSING);
+    expect([discovery.status, anonymous.status]).toEqual([200, 401]);
+    expect([...rateLimitOf(discovery), ...rateLimitOf(anonymous)]).toEqual([null, null, null, null]);
+  });
+
   it('leaves /oauth/token, /admin and discovery unthrottled', async () => {
     const caller = await newCaller(roster.http);
     expect(await statuses(6, read(caller))).toEqual([404, 404, 404, 404, 404, 429]);
@@ -137,8 +177,10 @@ describe.each(databaseKinds())('Per-tenant rate limits across replicas sharing R
     const [first, second] = replicas;
     const caller = await newCaller(first.http);
     const send = (replica: RosterHarness) => () => replica.http.get(MISSING, { token: caller.token });
-    const seen = [...(await statuses(3, send(first))), ...(await statuses(2, send(second)))];
-    expect(seen).toEqual([404, 404, 404, 404, 404]);
+    const seen = [...(await statuses(3, send(first))), ...(await statuses(1, send(second)))];
+    expect(seen).toEqual([404, 404, 404, 404]);
+    // The count, and so what is left, is the tenant's across replicas.
+    expect(rateLimitOf(await send(second)())).toEqual(['5', '0']);
     expectTooManyRequests(await send(second)());
     expect((await send(first)()).status).toBe(429);
   });

@@ -189,7 +189,26 @@ describe.each(databaseKinds())('Users: list, filter, sort, pages and search on %
     expect((await list('count=1000000')).body.itemsPerPage).toBe(5);
   });
 
-  it.each(['count=abc', 'startIndex=1.5', 'sortOrder=sideways&sortBy=userName', 'sortBy=password', 'sortBy=nope', 'startIndex=1&cursor='])(
+  it('reads numbers past any range as RFC 7644 §3.4.2.4 says: count capped at the maximum, startIndex < 1 as 1', async () => {
+    const all = (await list('count=100')).body.Resources.map((u) => u.id);
+    const huge = await list('count=99999999999999999999&startIndex=-99999999999999999999');
+    expect(huge.status).toBe(200);
+    expect(huge.body).toMatchObject({ totalResults: 5, itemsPerPage: 5, startIndex: 1 });
+    expect(huge.body.Resources.map((u) => u.id)).toEqual(all);
+    expect((await list('count=-99999999999999999999')).body).toMatchObject({ totalResults: 5, itemsPerPage: 0, Resources: [] });
+    // Past the end of any list: the empty page, on both engines' OFFSET.
+    const beyond = await list(`startIndex=99999999999999999999&count=${'9'.repeat(400)}`);
+    expect(beyond.status).toBe(200);
+    expect(beyond.body).toMatchObject({ totalResults: 5, itemsPerPage: 0, startIndex: Number.MAX_SAFE_INTEGER, Resources: [] });
+    const searched = await search({ count: 1e20, startIndex: -1e20 });
+    expect(searched.status).toBe(200);
+    expect(searched.body).toMatchObject({ totalResults: 5, itemsPerPage: 5, startIndex: 1 });
+    const rooted = await search({ startIndex: 1e20 }, '/scim/v2/.search');
+    expect(rooted.status).toBe(200);
+    expect(rooted.body).toMatchObject({ itemsPerPage: 0, Resources: [] });
+  });
+
+  it.each(['count=abc', 'count=1e3', 'startIndex=0x10', 'startIndex=1.5', 'sortOrder=sideways&sortBy=userName', 'sortBy=password', 'sortBy=nope', 'startIndex=1&cursor='])(
     'refuses %s with 400 invalidValue',
     async (query) => {
       const response = await roster.http.get<ScimErrorResponse>(`/scim/v2/Users?${query}`, { token: users.token });

@@ -1,7 +1,7 @@
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { databaseKinds } from '../support/databases.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
-import { ENTERPRISE, patchOp, usersApi, type ScimErrorResponse, type ScimUser, type UsersApi } from '../support/scim-users.js';
+import { ENTERPRISE, patchOp, USER_SCHEMA, usersApi, type ScimErrorResponse, type ScimUser, type UsersApi } from '../support/scim-users.js';
 
 const DEPARTMENT = `${ENTERPRISE}:department`;
 const MANAGER = `${ENTERPRISE}:manager`;
@@ -27,6 +27,7 @@ describe.each(databaseKinds())('Users: PATCH end to end on %s', (kind) => {
     return created.body;
   }
 
+  const employee = { schemas: [USER_SCHEMA, ENTERPRISE], [ENTERPRISE]: { department: 'Maths', costCenter: '7' } };
   const work = { type: 'work', value: 'w@example.com' };
   const home = { type: 'home', value: 'h@example.com' };
 
@@ -41,11 +42,16 @@ describe.each(databaseKinds())('Users: PATCH end to end on %s', (kind) => {
     ['replaces a URN-qualified extension attribute and lists the extension schema', {}, [{ op: 'replace', path: DEPARTMENT, value: 'Sales' }], { [ENTERPRISE]: { department: 'Sales' }, schemas: expect.arrayContaining([ENTERPRISE]) }],
     ['creates the element when an add value filter matches nothing', { emails: [home] }, [{ op: 'add', path: 'emails[type eq "work"].value', value: 'new@example.com' }], { emails: [home, { type: 'work', value: 'new@example.com' }] }],
     ['creates the element when a replace value filter matches nothing', {}, [{ op: 'replace', path: 'addresses[type eq "work"].streetAddress', value: '1 Main St' }], { addresses: [{ type: 'work', streetAddress: '1 Main St' }] }],
+    ['creates the work email Entra replaces when there is none', { emails: [home] }, [{ op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@example.com' }], { emails: [home, { type: 'work', value: 'new@example.com' }] }],
+    ['creates the primary email a replace names when there is none', { emails: [home] }, [{ op: 'replace', path: 'emails[primary eq true].value', value: 'p@example.com' }], { emails: [home, { primary: true, value: 'p@example.com' }] }],
     ['replaces only the element the value filter matches', { emails: [work, home] }, [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'x@example.com' }], { emails: [{ type: 'work', value: 'x@example.com' }, home] }],
     ['removes only the elements the value filter matches', { emails: [work, home] }, [{ op: 'remove', path: 'emails[type eq "home"]' }], { emails: [work] }],
     ['accepts op in any case', { title: 'T' }, [{ op: 'Add', path: 'nickName', value: 'N' }, { op: 'REPLACE', path: 'displayName', value: 'D' }, { op: 'Remove', path: 'title' }], { nickName: 'N', displayName: 'D' }, ['title']],
     ['accepts dotted and URN-qualified keys in a path-less value', { name: { familyName: 'F' } }, [{ op: 'replace', value: { 'name.givenName': 'G', [DEPARTMENT]: 'Ops' } }], { name: { familyName: 'F', givenName: 'G' }, [ENTERPRISE]: { department: 'Ops' } }],
     ['accepts an extension URN key holding an object in a path-less value', {}, [{ op: 'add', value: { [ENTERPRISE]: { costCenter: '42' } } }], { [ENTERPRISE]: { costCenter: '42' } }],
+    ['merges a value into the extension its URN names as path (replace)', employee, [{ op: 'replace', path: ENTERPRISE, value: { department: 'X' } }], { [ENTERPRISE]: { department: 'X', costCenter: '7' } }],
+    ['merges a value into the extension its URN names as path (add)', employee, [{ op: 'add', path: ENTERPRISE, value: { division: 'North' } }], { [ENTERPRISE]: { department: 'Maths', costCenter: '7', division: 'North' } }],
+    ['removes the extension its URN names as path, and the URN from schemas', employee, [{ op: 'remove', path: ENTERPRISE }], { schemas: [USER_SCHEMA] }, [ENTERPRISE]],
     ['takes the manager as an id string', {}, [{ op: 'add', path: MANAGER, value: 'mgr-1' }], { [ENTERPRISE]: { manager: expect.objectContaining({ value: 'mgr-1' }) } }],
     ['takes the manager as {value}', {}, [{ op: 'replace', path: MANAGER, value: { value: 'mgr-2' } }], { [ENTERPRISE]: { manager: expect.objectContaining({ value: 'mgr-2' }) } }],
     ['clears the other primary when an added email is primary', { emails: [{ ...work, primary: true }] }, [{ op: 'add', path: 'emails', value: [{ ...home, primary: true }] }], { emails: [work, { ...home, primary: true }] }],
@@ -68,6 +74,13 @@ describe.each(databaseKinds())('Users: PATCH end to end on %s', (kind) => {
   // [case, scimType, operations]
   it.each<[string, string, unknown[]]>([
     ['remove with a value filter that matches nothing', 'noTarget', [{ op: 'remove', path: 'emails[type eq "pager"]' }]],
+    ['replace whose value filter on value matches nothing, with the operations around it', 'noTarget', [
+      { op: 'replace', path: 'title', value: 'Changed' },
+      { op: 'replace', path: 'emails[value eq "nobody@example.com"].type', value: 'home' },
+      { op: 'add', path: 'nickName', value: 'N' },
+    ]],
+    ['replace whose value filter on type and value matches nothing', 'noTarget', [{ op: 'replace', path: 'emails[type eq "work" and value eq "other@example.com"].display', value: 'W' }]],
+    ['replace of a whole element no value filter matches', 'noTarget', [{ op: 'replace', path: 'emails[type eq "home"]', value: { type: 'home', value: 'h@example.com' } }]],
     ['remove without a path', 'noTarget', [{ op: 'remove' }]],
     ['an unclosed value filter', 'invalidPath', [{ op: 'add', path: 'emails[type eq "work"', value: 'x@example.com' }]],
     ['an empty path segment', 'invalidPath', [{ op: 'replace', path: 'name..givenName', value: 'x' }]],

@@ -1,13 +1,15 @@
-import { Body, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post, UsePipes } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { IssuedToken } from '../auth/token.service.js';
 import { ConnectionsService, type ConnectionView, type SecretTokenView } from '../connections/connections.service.js';
 import { asTenantId } from '../../domain/tenant-id.js';
+import { AdminIdPipe } from './admin-id.pipe.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { ConnectionAnswer, CreatedConnectionAnswer, MintedTokenAnswer, SecretTokenAnswer } from './dto/answers.dto.js';
 import { CreateConnectionDto, MintTokenDto } from './dto/connection.dto.js';
 
 @AdminController('admin/tenants/:tenantId/connections', 'Connections')
+@UsePipes(new AdminIdPipe({ tenantId: 'Tenant', connectionId: 'Connection', tokenId: 'Token' }))
 export class AdminConnectionsController {
   constructor(private readonly connections: ConnectionsService) {}
 

@@ -1,14 +1,16 @@
-import { Get, Param, Query } from '@nestjs/common';
+import { Get, Param, Query, UsePipes } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { asTenantId } from '../../domain/tenant-id.js';
 import type { AuditEntry } from '../events/audit-entry.js';
 import type { RosterEvent } from '../events/event.js';
 import { EventsService, type StreamPage } from '../events/events.service.js';
 import { AdminController } from './admin-controller.decorator.js';
+import { AdminIdPipe } from './admin-id.pipe.js';
 import { AuditPageAnswer, EventsPageAnswer } from './dto/answers.dto.js';
 import { AuditQueryDto, EventsQueryDto } from './dto/stream.dto.js';
 
 @AdminController('admin/tenants/:tenantId', 'Events and audit')
+@UsePipes(new AdminIdPipe({ tenantId: 'Tenant' }))
 export class AdminEventsController {
   constructor(private readonly events: EventsService) {}
 

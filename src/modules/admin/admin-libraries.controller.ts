@@ -1,12 +1,14 @@
-import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, UsePipes } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { asTenantId } from '../../domain/tenant-id.js';
 import { LibrariesService, type LibraryView } from '../libraries/libraries.service.js';
+import { AdminIdPipe } from './admin-id.pipe.js';
 import { AdminController, AdminErrors } from './admin-controller.decorator.js';
 import { LibraryAnswer } from './dto/answers.dto.js';
 import { CreateLibraryDto, UpdateLibraryDto } from './dto/library.dto.js';
 
 @AdminController('admin/tenants/:tenantId/libraries', 'Libraries')
+@UsePipes(new AdminIdPipe({ tenantId: 'Tenant', libraryId: 'Library' }))
 export class AdminLibrariesController {
   constructor(private readonly libraries: LibrariesService) {}
 

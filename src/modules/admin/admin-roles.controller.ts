@@ -1,12 +1,14 @@
-import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, UsePipes } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { RolesService, type RoleView } from '../roles/roles.service.js';
 import { asTenantId } from '../../domain/tenant-id.js';
+import { AdminIdPipe } from './admin-id.pipe.js';
 import { AdminController, AdminErrors } from './admin-controller.decorator.js';
 import { RoleAnswer } from './dto/answers.dto.js';
 import { CreateRoleDto, UpdateRoleDto } from './dto/role.dto.js';
 
 @AdminController('admin/tenants/:tenantId/roles', 'Role catalog')
+@UsePipes(new AdminIdPipe({ tenantId: 'Tenant', roleId: 'Role' }))
 export class AdminRolesController {
   constructor(private readonly roles: RolesService) {}
 

@@ -1,11 +1,13 @@
-import { Body, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Get, Param, Patch, Post, UsePipes } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { TenantsService, type TenantView } from '../tenants/tenants.service.js';
+import { AdminIdPipe } from './admin-id.pipe.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { TenantAnswer } from './dto/answers.dto.js';
 import { CreateTenantDto, UpdateTenantDto } from './dto/tenant.dto.js';
 
 @AdminController('admin/tenants', 'Tenants')
+@UsePipes(new AdminIdPipe({ tenantId: 'Tenant' }))
 export class AdminTenantsController {
   constructor(private readonly tenants: TenantsService) {}
 

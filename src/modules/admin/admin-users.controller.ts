@@ -1,12 +1,14 @@
-import { Body, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Post, UsePipes } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { asTenantId } from '../../domain/tenant-id.js';
 import { UsersService, type UserAccess } from '../users/users.service.js';
+import { AdminIdPipe } from './admin-id.pipe.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { PurgeAnswer, UserAccessAnswer } from './dto/answers.dto.js';
 import { PurgeDto } from './dto/role.dto.js';
 
 @AdminController('admin/tenants/:tenantId', 'Users')
+@UsePipes(new AdminIdPipe({ tenantId: 'Tenant', userId: 'User' }))
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 

@@ -1,9 +1,12 @@
 import { Injectable, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ScimError } from '../../scim/errors.js';
+import { unstorableTextIn } from '../../scim/storable-text.js';
 
 /**
  * class-validator for admin request bodies: unknown fields are refused, failures answer
- * `400 invalidValue` naming the field, and a missing body is validated as `{}`.
+ * `400 invalidValue` naming the field, and a missing body is validated as `{}`. A string no
+ * database can store (U+0000, an unpaired surrogate) is refused here for every DTO at once, as
+ * the SCIM schemas refuse it in resources, rather than failing in the driver as a 500.
  */
 @Injectable()
 export class AdminValidationPipe extends ValidationPipe {
@@ -17,7 +20,10 @@ export class AdminValidationPipe extends ValidationPipe {
   }
 
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    return super.transform(metadata.type === 'body' ? (value ?? {}) : value, metadata);
+    if (metadata.type !== 'body') return super.transform(value, metadata);
+    const unstorable = unstorableTextIn(value);
+    if (unstorable !== undefined) throw ScimError.invalidValue(`${unstorable} contains U+0000 or an unpaired surrogate`);
+    return super.transform(value ?? {}, metadata);
   }
 }
 

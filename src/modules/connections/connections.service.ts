@@ -13,6 +13,7 @@ import { TokenService, type IssuedToken } from '../auth/token.service.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { ConnectionsRepository } from './connections.repository.js';
+import { isStorableText } from '../../scim/storable-text.js';
 
 export interface CreateConnectionInput {
   readonly name: string;
@@ -109,7 +110,9 @@ export class ConnectionsService {
   }
 
   /** The connection a client id names, unless it is revoked (RFC 6749 §2.3.1 client authentication). */
-  findActiveByClientId(clientId: string): Promise<ApiConnectionEntity | null> {
+  /** Null for an id that names no client, including one PostgreSQL could not even compare (U+0000). */
+  async findActiveByClientId(clientId: string): Promise<ApiConnectionEntity | null> {
+    if (!isStorableText(clientId)) return null;
     return this.connections.findActiveByClientId(clientId);
   }
 

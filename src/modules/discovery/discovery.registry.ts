@@ -5,13 +5,14 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../scim/query/list-request.
 import type { ResourceTypeDefinition } from '../../scim/schemas/characteristics.js';
 import { ResourceRegistry } from '../resources/resource-registry.js';
 
-const NOTHING: ScimFeatures = { patch: false, bulk: null, filter: null, changePassword: false, sort: false, etag: false, pagination: null };
+const NOTHING: ScimFeatures = { patch: false, bulk: null, filter: null, filterLimits: null, changePassword: false, sort: false, etag: false, pagination: null };
 
 /** What the shared resource pipeline implements for every type it serves. */
 const PIPELINE_FEATURES: Partial<ScimFeatures> = {
   patch: true,
   etag: true,
-  filter: { maxResults: MAX_PAGE_SIZE, maxFilterLength: DEFAULT_FILTER_LIMITS.maxLength, maxFilterDepth: DEFAULT_FILTER_LIMITS.maxDepth },
+  filter: { maxResults: MAX_PAGE_SIZE },
+  filterLimits: { maxFilterLength: DEFAULT_FILTER_LIMITS.maxLength, maxFilterDepth: DEFAULT_FILTER_LIMITS.maxDepth },
   sort: true,
   pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_PAGE_SIZE },
 };

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
 import type { RosterOptions } from '../../config/roster-options.js';
@@ -41,11 +42,12 @@ export class TenantThrottlerGuard implements CanActivate {
     const key = `roster:rate:${kind}:${tenant}`;
     const cost = costOf(request, this.options.bulkMaxOperations);
     const record = await this.storage.increment(key, WINDOW_MS, limit, WINDOW_MS, kind, cost);
-    if (record.isBlocked) {
-      // A refused bulk gives its operations back, so it does not also shut out the writes that still fit.
-      if (cost > 1) await this.storage.increment(key, WINDOW_MS, limit, WINDOW_MS, kind, -cost);
-      throw ScimError.tooManyRequests(Math.max(1, record.timeToBlockExpire));
-    }
+    // A refused bulk gives its operations back, so it does not also shut out the writes that still fit.
+    const refunded = record.isBlocked && cost > 1;
+    if (refunded) await this.storage.increment(key, WINDOW_MS, limit, WINDOW_MS, kind, -cost);
+    // On the reply now, so that every answer from here on carries them: success, any error, the 429 below.
+    void context.switchToHttp().getResponse<FastifyReply>().headers(rateLimitHeaders(limit, refunded ? record.totalHits - cost : record.totalHits));
+    if (record.isBlocked) throw ScimError.tooManyRequests(Math.max(1, record.timeToBlockExpire));
     return true;
   }
 }
@@ -61,6 +63,15 @@ function costOf(request: ScimRequest, maxOperations: number): number {
   const operations = typeof body === 'object' && body !== null ? Object.entries(body).find(([key]) => key.toLowerCase() === 'operations')?.[1] : undefined;
   // Over maxOperations the request is refused whole (413) before anything runs: it costs one.
   return Array.isArray(operations) && operations.length <= maxOperations ? Math.max(1, operations.length) : 1;
+}
+
+/**
+ * The de facto rate-limit headers (GitHub's; the IETF httpapi draft spells them without `X-`) for
+ * the request's kind: `X-RateLimit-Limit` is the tenant's limit per one-second window,
+ * `X-RateLimit-Remaining` what is left of this window after this request.
+ */
+export function rateLimitHeaders(limit: number, hitsInWindow: number): Record<string, string> {
+  return { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(Math.max(0, limit - hitsInWindow)) };
 }
 
 /** GET and HEAD read; so does POST …/.search (RFC 7644 §3.4.3); everything else writes. */

@@ -9,6 +9,7 @@ import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { parseProjection, projectResource, type Projection, type ProjectionParams, requestedTopLevelAttributes } from '../../scim/projection.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { ResourceAnswer } from '../../scim/resource-answer.js';
+import { assertPossibleId } from './possible-id.js';
 import type { AttributeLoader, AttributeValues, ResourceDefinition, StoredResource } from './resource-definition.js';
 import { resourceJsonStream } from './resource-json-stream.js';
 import { type LoadedAttributes, toScimResource } from './resource.mapper.js';
@@ -36,6 +37,8 @@ export class ResourceReader {
     ifNoneMatch: string | undefined,
   ): Promise<ResourceAnswer> {
     const projection = parseProjection(params, definition.type.context);
+    // Before the row and the loaders (which run beside it) take the id to SQL.
+    assertPossibleId(definition, id);
     const wanted = wantedLoaders(definition, loaders, projection);
     const streamed = wanted.find((loader) => loader.streamed);
     const held = wanted.filter((loader) => !loader.streamed);

@@ -5,6 +5,7 @@ import type { TenantId } from '../../domain/tenant-id.js';
 import { ScimError } from '../../scim/errors.js';
 import { assertIfMatch } from '../../scim/etag.js';
 import { type ChangeDetails, type ResourceChange, ResourceChanges } from './resource-changes.js';
+import { assertPossibleId } from './possible-id.js';
 import type { ResourceDefinition, StoredResource } from './resource-definition.js';
 import { ResourceRowsRepository } from './resource-rows.repository.js';
 
@@ -101,6 +102,7 @@ export class ResourceWriter {
   }
 
   private async locked<E extends StoredResource>(definition: ResourceDefinition<E>, tenant: TenantId, id: string, ifMatch: string | undefined, manager: EntityManager): Promise<E> {
+    assertPossibleId(definition, id);
     const current = await this.rows.findForUpdate(definition, tenant, id, manager);
     if (current === null) throw ScimError.notFound(definition.type.discovery.name, id);
     assertIfMatch(ifMatch, current.version);

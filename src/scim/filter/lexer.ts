@@ -1,4 +1,5 @@
 import { ScimError } from '../errors.js';
+import { isStorableText } from '../storable-text.js';
 
 interface Span {
   readonly start: number;
@@ -87,7 +88,12 @@ function readString(text: string, start: number): { value: string; end: number }
   let i = start + 1;
   while (i < text.length) {
     const c = text[i];
-    if (c === '"') return { value, end: i + 1 };
+    if (c === '"') {
+      // A \u0000 or unpaired-surrogate escape would reach SQL as a bound parameter PostgreSQL
+      // refuses (or silently alters); no stored value holds one, so the filter is an error.
+      if (!isStorableText(value)) throw invalidFilterAt(text, start, 'a string may not hold U+0000 or an unpaired surrogate');
+      return { value, end: i + 1 };
+    }
     if (c === '\\') {
       const e = text[i + 1];
       if (e === undefined) break;

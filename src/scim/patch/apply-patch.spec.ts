@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { COMMON_ATTRIBUTES, ENTERPRISE_USER_SCHEMA, enterpriseUserSchema, groupSchema, userSchema } from '../schemas/index.js';
+import { COMMON_ATTRIBUTES, ENTERPRISE_USER_SCHEMA, enterpriseUserSchema, groupSchema, USER_SCHEMA, userSchema } from '../schemas/index.js';
 import { applyPatch, type PatchContext, type ScimObject } from './apply-patch.js';
 
 const users: PatchContext = { coreSchema: userSchema, extensions: [enterpriseUserSchema], commonAttributes: COMMON_ATTRIBUTES };
@@ -35,6 +35,7 @@ describe('applyPatch add (RFC 7644 §3.5.2.1)', () => {
     ['appends a single value', [{ op: 'add', path: 'emails', value: { type: 'other', value: 'o@x.org' } }], { ...user, emails: [work, home, { type: 'other', value: 'o@x.org' }] }],
     ['skips exact duplicates', [{ op: 'add', path: 'emails', value: [home, { value: 'w@x.org' }] }], user],
     ['creates the element a filter describes', [{ op: 'add', path: 'phoneNumbers[type eq "work"].value', value: '+1 555' }], { ...user, phoneNumbers: [{ type: 'work', value: '+1 555' }] }],
+    ['creates the element any eq filter describes', [{ op: 'add', path: 'emails[value eq "n@x.org"].type', value: 'other' }], { ...user, emails: [work, home, { value: 'n@x.org', type: 'other' }] }],
     ['sets a sub-attribute of matching elements', [{ op: 'add', path: 'emails[type eq "home"].display', value: 'Home' }], { ...user, emails: [work, { ...home, display: 'Home' }] }],
     ['merges a path-less object', [{ op: 'add', value: { title: 'Countess', emails: [{ value: 'o@x.org' }] } }], { ...user, title: 'Countess', emails: [work, home, { value: 'o@x.org' }] }],
     ['accepts dotted path-less keys', [{ op: 'add', value: { 'name.middleName': 'King' } }], { ...user, name: { givenName: 'Ada', familyName: 'Lovelace', middleName: 'King' } }],
@@ -60,6 +61,8 @@ describe('applyPatch replace (RFC 7644 §3.5.2.3)', () => {
     ['replaces a matching sub-attribute', [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'new@x.org' }], { ...user, emails: [{ ...work, value: 'new@x.org' }, home] }],
     ['replaces matching elements whole', [{ op: 'replace', path: 'emails[type eq "home"]', value: { type: 'home', value: 'h2@x.org' } }], { ...user, emails: [work, { type: 'home', value: 'h2@x.org' }] }],
     ['creates an absent filtered element', [{ op: 'replace', path: 'addresses[type eq "work"].streetAddress', value: '1 Main St' }], { ...user, addresses: [{ type: 'work', streetAddress: '1 Main St' }] }],
+    ['creates the absent primary element', [{ op: 'replace', path: 'phoneNumbers[primary eq true].value', value: '+1 555' }], { ...user, phoneNumbers: [{ primary: true, value: '+1 555' }] }],
+    ['creates the element type and primary describe', [{ op: 'replace', path: 'phoneNumbers[type eq "work" and primary eq true].value', value: '+1 555' }], { ...user, phoneNumbers: [{ type: 'work', primary: true, value: '+1 555' }] }],
     ['reads booleans sent as strings', [{ op: 'Replace', path: 'active', value: 'False' }], { ...user, active: false }],
     ['reads path-less booleans sent as strings', [{ op: 'replace', value: { active: 'TRUE', title: 'Dr' } }], { ...user, title: 'Dr' }],
     ['treats null as unassigned', [{ op: 'replace', path: 'name.familyName', value: null }], { ...user, name: { givenName: 'Ada' } }],
@@ -98,5 +101,27 @@ describe('applyPatch remove (RFC 7644 §3.5.2.2)', () => {
     ['all members', { op: 'remove', path: 'members' }, undefined],
   ])('removes %s from a group', (_name, operation, members) => {
     expect(applyPatch(group, [operation], groups).members).toEqual(members);
+  });
+});
+
+describe('applyPatch with an extension URN as path (RFC 7644 §3.10)', () => {
+  const employee: ScimObject = { ...user, schemas: [USER_SCHEMA, ENT], [ENT]: { department: 'Maths', costCenter: '7' } };
+  it.each<Row>([
+    ['replace merges the value into the extension', [{ op: 'replace', path: ENT, value: { department: 'X' } }], { ...employee, [ENT]: { department: 'X', costCenter: '7' } }],
+    ['add merges the value into the extension', [{ op: 'Add', path: ENT, value: { division: 'North', 'manager.value': 'b' } }], { ...employee, [ENT]: { department: 'Maths', costCenter: '7', division: 'North', manager: { value: 'b' } } }],
+    ['the URN is read in any case', [{ op: 'replace', path: ` ${ENT.toUpperCase()} `, value: { DEPARTMENT: 'Y' } }], { ...employee, [ENT]: { department: 'Y', costCenter: '7' } }],
+    ['remove takes the extension and its URN out', [{ op: 'remove', path: ENT }], { ...user, schemas: [USER_SCHEMA] }],
+    ['replace with null takes the extension out', [{ op: 'replace', path: ENT, value: null }], { ...user, schemas: [USER_SCHEMA] }],
+  ])('%s', (_name, operations, expected) => {
+    expect(applyPatch(employee, operations, users)).toEqual(expected);
+  });
+
+  it('adds an extension the user did not have, with its URN', () => {
+    const result = applyPatch({ ...user, schemas: [USER_SCHEMA] }, [{ op: 'replace', path: ENT, value: { department: 'X' } }], users);
+    expect(result).toEqual({ ...user, schemas: [USER_SCHEMA, ENT], [ENT]: { department: 'X' } });
+  });
+
+  it('removes an absent extension quietly', () => {
+    expect(applyPatch(user, [{ op: 'remove', path: ENT }], users)).toEqual(user);
   });
 });

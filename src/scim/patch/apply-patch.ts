@@ -11,14 +11,16 @@
  * - path-less values with dotted keys (`name.givenName`), URN-qualified keys, or an extension
  *   URN key holding an object; readOnly keys (`id`, `meta`, `schemas`) there are skipped, as
  *   Okta sends `id` in a path-less group rename.
+ * - an extension's URN alone as `path`, the value holding its attributes (or none, to remove it).
  * - `emails[type eq "work"].value` with no work email creates `{type: "work", value}`.
  * - roles/entitlements as plain strings, the manager as an id string: both become `{value}`.
  * - remove of `members` with `value: [{"value": "<id>"}]` removes just those members (Entra).
  * - `value: null` on add/replace makes the target unassigned.
  */
 import { ScimError } from '../errors.js';
+import type { SchemaDefinition } from '../schemas/characteristics.js';
 import { applyAtPath } from './apply-target.js';
-import { parseOperations, type PatchOperation } from './patch-operation.js';
+import { parseOperations, type PatchOperation, type PatchVerb } from './patch-operation.js';
 import { type PatchContext, parsePatchPath } from './patch-path.js';
 import { deleteMember, findKey, getMember, isPresent, isRecord, type ScimObject } from './scim-json.js';
 
@@ -40,6 +42,8 @@ export function applyPatch(resource: ScimObject, operations: readonly unknown[],
 function applyOperation(root: ScimObject, operation: PatchOperation, context: PatchContext): void {
   const { op, path, value } = operation;
   if (path !== undefined) {
+    const extension = context.extensions.find((schema) => schema.id.toLowerCase() === path.trim().toLowerCase());
+    if (extension !== undefined) return applyToExtension(root, op, extension, value, context);
     applyAtPath(root, op, parsePatchPath(path, context), value, { skipReadOnly: false });
     return;
   }
@@ -47,6 +51,25 @@ function applyOperation(root: ScimObject, operation: PatchOperation, context: Pa
   if (op === 'remove') throw ScimError.noTarget('remove needs a "path"');
   if (!isRecord(value)) throw ScimError.invalidValue(`a path-less ${op} needs an object of attributes as its "value"`);
   for (const [key, item] of Object.entries(value)) applyValueKey(root, op, key, item, context);
+}
+
+/**
+ * A path that is an extension's URN alone (RFC 7644 §3.10 qualifies attributes by it) targets
+ * the extension's attributes together. Add and replace merge the value's attributes into it
+ * exactly as the path-less `{"<urn>": value}` does (§3.5.2.1, §3.5.2.3); remove removes each of
+ * its attributes as `path: "<urn>:<attribute>"` would (§3.5.2.2), readOnly ones excepted, so
+ * the extension goes with its URN in `schemas`. The core schema's URN stays no path: a resource
+ * cannot lose its core attributes, and its `members` take their own route (member-operations).
+ */
+function applyToExtension(root: ScimObject, op: PatchVerb, extension: SchemaDefinition, value: unknown, context: PatchContext): void {
+  if (op !== 'remove') return applyValueKey(root, op, extension.id, value, context);
+  const current = getMember(root, extension.id);
+  if (!isRecord(current)) return;
+  for (const attribute of extension.attributes) {
+    if (findKey(current, attribute.name) === undefined) continue;
+    const path = { text: `${extension.id}:${attribute.name}`, extension: extension.id, attribute };
+    applyAtPath(root, 'remove', path, undefined, { skipReadOnly: true });
+  }
 }
 
 /** One key of a path-less add/replace value (RFC 7644 §3.5.2.1): a path of its own, without filter. */

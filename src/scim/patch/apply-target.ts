@@ -136,9 +136,8 @@ function applyFiltered(
   const list = asList(getMember(container, attribute.name));
   const matched = list.filter(matches).filter(isRecord);
   if (matched.length === 0) {
-    const seed = verb === 'remove' || sub === undefined ? undefined : seedFromFilter(attribute, path.filter);
+    const seed = verb === 'remove' || sub === undefined ? undefined : seedFor(verb, attribute, path.filter);
     if (seed !== undefined && sub !== undefined) {
-      // DESIGN.md quirk: `emails[type eq "work"].value` with no work email creates one.
       setMember(seed, sub.name, normalizeValue(sub, value, text));
       list.push(seed);
       keepOnePrimary(attribute, list, [seed]);
@@ -178,6 +177,23 @@ function applyFiltered(
   }
   keepOnePrimary(attribute, list, matched);
   writeOrDelete(container, attribute.name, list);
+}
+
+/**
+ * The element an add or replace at `attr[filter].sub` creates when its filter matches nothing,
+ * or undefined when it fails with noTarget. RFC 7644 §3.5.2.3 makes an unmatched filter of a
+ * replace `noTarget`; Entra documents creating `emails[type eq "work"].value` when no work email
+ * exists (DESIGN.md quirks), so a replace still creates the element its selectors fully describe:
+ * `type eq "…"` and `primary eq true`, alone or and-ed. Any other filter (`value eq "…"`) names
+ * a value that is not there, and making one up would be a write the client never asked for.
+ * An add keeps creating what any `eq` describes: §3.5.2.1 "If the target location does not
+ * exist, the attribute and value are added".
+ */
+function seedFor(verb: 'add' | 'replace', attribute: AttributeDefinition, filter: Filter | undefined): ScimObject | undefined {
+  const seed = seedFromFilter(attribute, filter);
+  if (seed === undefined || verb === 'add') return seed;
+  const isSelector = ([name, value]: [string, unknown]): boolean => name === 'type' || (name === 'primary' && value === true);
+  return Object.entries(seed).every(isSelector) ? seed : undefined;
 }
 
 /** The element an `eq` filter (or an `and` of them) describes, e.g. `{type: "work"}`. */

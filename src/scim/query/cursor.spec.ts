@@ -24,6 +24,9 @@ describe('cursors (RFC 9865)', () => {
     ['an unknown direction', Buffer.from(JSON.stringify({ d: 'x', k: ['a'], q: fingerprint })).toString('base64url')],
     ['another query', encodeCursor({ direction: 'after', keys: ['a'] }, queryFingerprint(['User', undefined, 'userName', 'ascending']))],
     ['an over-long value', 'A'.repeat(5000)],
+    // A forger can compute the fingerprint; the key still may not carry what PostgreSQL refuses.
+    ['a NUL in a key', encodeCursor({ direction: 'after', keys: ['a\u0000'] }, fingerprint)],
+    ['an unpaired surrogate in a key', encodeCursor({ direction: 'after', keys: ['\ud800'] }, fingerprint)],
   ])('refuses a cursor with %s as invalidCursor', (_label, cursor) => {
     expect(scimTypeOf(() => decodeCursor(cursor, fingerprint, 1))).toBe('invalidCursor');
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ScimError } from '../errors.js';
+import { isStorableText } from '../storable-text.js';
 
 /**
  * RFC 9865 cursors for keyset pagination: the sort key of the row a page ended (or began) at,
@@ -45,6 +46,7 @@ export function decodeCursor(cursor: string, fingerprint: string, keyCount: numb
   return { direction: d === 'a' ? 'after' : 'before', keys: k };
 }
 
+/** A key this service could have written: a forged one goes to SQL as a bound parameter, so it must be one PostgreSQL takes. */
 function isKeyValue(value: unknown): value is KeyValue {
-  return (typeof value === 'string' && value.length <= 4096) || (typeof value === 'number' && Number.isFinite(value));
+  return (typeof value === 'string' && value.length <= 4096 && isStorableText(value)) || (typeof value === 'number' && Number.isFinite(value));
 }

@@ -6,6 +6,11 @@ export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Sear
 /** Page sizes (RFC 7644 §3.4.2.4, RFC 9865 §4), advertised in the ServiceProviderConfig. */
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
+/**
+ * The last startIndex read as given: no list holds 2^53 resources, so any later one asks for the
+ * same empty page, and the number stays exact here and within SQL's 64-bit OFFSET.
+ */
+export const MAX_START_INDEX = Number.MAX_SAFE_INTEGER;
 
 export type SortOrder = 'ascending' | 'descending';
 
@@ -82,10 +87,11 @@ function build(raw: RawListRequest): ListRequest {
   if (raw.startIndex !== undefined && raw.cursor !== undefined) {
     throw ScimError.invalidValue('Send either "startIndex" (index pagination) or "cursor" (cursor pagination), not both.');
   }
-  // RFC 7644 §3.4.2.4 / RFC 9865 §2: negative counts mean 0; above the maximum, the maximum.
+  // RFC 7644 §3.4.2.4 / RFC 9865 §2: negative counts mean 0; above the maximum, the maximum
+  // (however far above: 99999999999999999999 is just "as many as you give"); startIndex < 1 means 1.
   const count = Math.min(Math.max(raw.count ?? DEFAULT_PAGE_SIZE, 0), MAX_PAGE_SIZE);
-  const page: PageRequest =
-    raw.cursor !== undefined ? { kind: 'cursor', cursor: raw.cursor, count } : { kind: 'index', startIndex: Math.max(raw.startIndex ?? 1, 1), count };
+  const startIndex = Math.min(Math.max(raw.startIndex ?? 1, 1), MAX_START_INDEX);
+  const page: PageRequest = raw.cursor !== undefined ? { kind: 'cursor', cursor: raw.cursor, count } : { kind: 'index', startIndex, count };
   return {
     ...(raw.filter === undefined ? {} : { filter: raw.filter }),
     ...(raw.sortBy === undefined || raw.sortBy.trim() === '' ? {} : { sortBy: raw.sortBy.trim() }),
@@ -103,7 +109,9 @@ function sortOrderOf(value: string | undefined): SortOrder {
   throw ScimError.invalidValue(`sortOrder must be "ascending" or "descending", not ${JSON.stringify(value)}.`);
 }
 
-const INTEGER = /^[+-]?\d{1,15}$/;
+// Any number of digits: build() clamps, so a huge value is read (approximately, even as
+// ±Infinity) rather than refused. Anything but digits is still not an integer.
+const INTEGER = /^[+-]?\d+$/;
 
 function integerParam(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -114,7 +122,9 @@ function integerParam(name: string, value: string | undefined): number | undefin
 function integerMember(name: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return integerParam(name, value);
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw ScimError.invalidValue(`"${name}" must be an integer.`);
+  // JSON.parse reads 1e400 as Infinity: an integer too large for a double, clamped like one.
+  const isInteger = typeof value === 'number' && (Number.isInteger(value) || Math.abs(value) === Infinity);
+  if (!isInteger) throw ScimError.invalidValue(`"${name}" must be an integer.`);
   return value;
 }
 

@@ -1,10 +1,9 @@
 import { ScimError } from '../errors.js';
 import { normalizeComplex, normalizeScalar } from '../patch/patch-values.js';
 import { asList, isPresent, isRecord, type ScimObject } from '../patch/scim-json.js';
+import { isStorableText } from '../storable-text.js';
 import type { AttributeDefinition } from '../schemas/characteristics.js';
 
-// UTF-8, and so PostgreSQL, cannot encode a lone UTF-16 surrogate.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // RFC 7643 §2.3.5: xsd:dateTime, e.g. 2008-01-23T04:56:22Z; the time zone is optional there.
 const XSD_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 // RFC 7643 §2.3.6: binary is base64 (RFC 4648 §4), padded.
@@ -67,8 +66,7 @@ function checkSinglePrimary(items: readonly unknown[], label: string): void {
 
 /** Roster limits: `maxLength` in characters (code points, as PostgreSQL counts), no NUL, no lone surrogates. */
 function checkString(attribute: AttributeDefinition, value: string, label: string): void {
-  // PostgreSQL text cannot hold U+0000.
-  if (value.includes('\u0000') || LONE_SURROGATE.test(value)) throw ScimError.invalidValue(`"${label}" contains U+0000 or an unpaired surrogate`);
+  if (!isStorableText(value)) throw ScimError.invalidValue(`"${label}" contains U+0000 or an unpaired surrogate`);
   const max = attribute.maxLength;
   if (max !== undefined && value.length > max && [...value].length > max) {
     throw ScimError.invalidValue(`"${label}" is longer than ${max} characters`);
