@@ -195,6 +195,25 @@ describe.each(databaseKinds())('Change events on %s', (kind) => {
     for (const table of ['events', 'audit_entries']) expect(await tableText(roster, table)).not.toContain(created.body.clientSecret);
   });
 
+  it("shows each connection's last use, its writes of the last 24 h and its last refused write", async () => {
+    const other = await createTenantWithConnection(roster.http);
+    const otherUsers = usersApi(roster, await requestAccessToken(roster.http, other));
+    expect((await otherUsers.create({ userName: 'health1@example.com' })).status).toBe(201);
+    expect((await otherUsers.create({ userName: 'health2@example.com', roles: ['guest'] })).status).toBe(201);
+    const refused = await otherUsers.create({ userName: 'health1@example.com' });
+    expect(refused.status).toBe(409);
+    const listed = await roster.http.get<{ id: string; lastUsedAt: string | null; activity: Record<string, unknown> }[]>(`/admin/tenants/${other.tenantId}/connections`, { token: TEST_ADMIN_TOKEN });
+    expect(listed.status).toBe(200);
+    const connection = listed.body.find((entry) => entry.id === other.connectionId);
+    expect(connection?.lastUsedAt).not.toBeNull();
+    expect(Date.now() - Date.parse(String(connection?.lastUsedAt))).toBeLessThan(120_000);
+    // Two creates (the second recorded two events in one request), one refusal.
+    expect(connection?.activity).toEqual({
+      writes: { accepted: 2, refused: 1 },
+      lastRefused: { at: expect.any(String), status: 409, scimType: 'uniqueness', detail: expect.stringContaining('health1@example.com'), method: 'POST', path: '/scim/v2/Users' },
+    });
+  });
+
   it('purges events and audit entries older than the tenant keeps them (retentionDays), and nothing younger', async () => {
     expect((await admin('PATCH', '', { settings: { retentionDays: 30 } })).status).toBe(200);
     const before = (await pullAll(roster, tenantId)).events;

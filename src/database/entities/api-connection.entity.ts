@@ -32,4 +32,8 @@ export class ApiConnectionEntity {
 
   @Column({ name: 'revoked_at', type: 'varchar', length: 24, nullable: true })
   revokedAt!: IsoTimestamp | null;
+
+  /** When a token of the connection was last accepted, to the minute (written at most once a minute per replica). */
+  @Column({ name: 'last_used_at', type: 'varchar', length: 24, nullable: true })
+  lastUsedAt!: IsoTimestamp | null;
 }

@@ -1,11 +1,11 @@
 import { Body, Delete, Get, HttpCode, Param, Post, UsePipes } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { IssuedToken } from '../auth/token.service.js';
-import { ConnectionsService, type ConnectionView, type SecretTokenView } from '../connections/connections.service.js';
+import { ConnectionsService, type ConnectionHealthView, type SecretTokenView } from '../connections/connections.service.js';
 import { asTenantId } from '../../domain/tenant-id.js';
 import { AdminIdPipe } from './admin-id.pipe.js';
 import { AdminController } from './admin-controller.decorator.js';
-import { ConnectionAnswer, CreatedConnectionAnswer, MintedTokenAnswer, SecretTokenAnswer } from './dto/answers.dto.js';
+import { ConnectionHealthAnswer, CreatedConnectionAnswer, MintedTokenAnswer, SecretTokenAnswer } from './dto/answers.dto.js';
 import { CreateConnectionDto, MintTokenDto } from './dto/connection.dto.js';
 
 @AdminController('admin/tenants/:tenantId/connections', 'Connections')
@@ -23,8 +23,8 @@ export class AdminConnectionsController {
 
   @Get()
   @ApiOperation({ summary: "List a tenant's connections (never their secrets)." })
-  @ApiOkResponse({ type: [ConnectionAnswer], description: 'OK.' })
-  list(@Param('tenantId') tenantId: string): Promise<ConnectionView[]> {
+  @ApiOkResponse({ type: [ConnectionHealthAnswer], description: 'OK, with each connection\'s last use, its writes of the last 24 h and its last refused write.' })
+  list(@Param('tenantId') tenantId: string): Promise<ConnectionHealthView[]> {
     return this.connections.list(asTenantId(tenantId));
   }
 

@@ -36,9 +36,13 @@ interface CachedPrincipal {
  * replica can check one against the shared database without a shared signing key, and so that
  * revoking a connection or a token takes effect on the next look-up.
  */
+const LAST_USED_RESOLUTION_MS = 60_000;
+const MAX_NOTED_CONNECTIONS = 50_000;
+
 @Injectable()
 export class TokenService {
   private readonly cache = new Map<string, CachedPrincipal>();
+  private readonly lastNoted = new Map<string, number>();
   private lastSweepMs = 0;
 
   constructor(
@@ -78,7 +82,19 @@ export class TokenService {
       this.cache.delete(hash);
       return null;
     }
+    this.noteUse(principal.connectionId, nowMs);
     return principal;
+  }
+
+  /**
+   * A connection's `lastUsedAt` for support: written at most once a minute per replica and never
+   * awaited, so that checking a token costs no write on the request path.
+   */
+  private noteUse(connectionId: string, nowMs: number): void {
+    if (nowMs - (this.lastNoted.get(connectionId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
+    if (this.lastNoted.size >= MAX_NOTED_CONNECTIONS) this.lastNoted.clear();
+    this.lastNoted.set(connectionId, nowMs);
+    this.tokens.markConnectionUsed(connectionId, new Date(nowMs).toISOString()).catch(() => this.lastNoted.delete(connectionId));
   }
 
   /** Drops cached principals of a connection, so that its revocation is immediate on this replica. */

@@ -49,6 +49,11 @@ export class TokensRepository {
     return token;
   }
 
+  /** Records that a token of the connection was accepted at `at`. */
+  async markConnectionUsed(connectionId: string, at: IsoTimestamp): Promise<void> {
+    await this.connections.update({ id: connectionId }, { lastUsedAt: at });
+  }
+
   /** Access tokens are useless once expired; deleting them keeps the table the size of the live set. */
   async deleteExpiredAccessTokens(before: IsoTimestamp): Promise<void> {
     await this.rows.delete({ kind: 'access', expiresAt: LessThan(before) });

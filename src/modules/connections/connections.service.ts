@@ -4,7 +4,9 @@ import { ApiConnectionEntity } from '../../database/entities/api-connection.enti
 import { nowIso } from '../../database/timestamps.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { ScimError } from '../../scim/errors.js';
+import type { ConnectionActivity } from '../events/connection-activity.js';
 import { EventsRecorder } from '../events/events-recorder.js';
+import { EventsService } from '../events/events.service.js';
 import { isValidRange } from '../auth/ip-allowlist.js';
 import { parseScopeList, type Scope } from '../../domain/scopes.js';
 import { hashSecret } from '../auth/secret-hash.js';
@@ -30,6 +32,13 @@ export interface ConnectionView {
   readonly allowedCidrs: readonly string[];
   readonly createdAt: string;
   readonly revokedAt: string | null;
+  /** When a token of it was last accepted, to the minute; null before its first use. */
+  readonly lastUsedAt: string | null;
+}
+
+/** A connection as the list shows it: with its writes of the last 24 h and its last refused request. */
+export interface ConnectionHealthView extends ConnectionView {
+  readonly activity: ConnectionActivity;
 }
 
 export interface SecretTokenView {
@@ -47,6 +56,7 @@ export class ConnectionsService {
     private readonly tokenService: TokenService,
     private readonly transactions: TransactionRunner,
     private readonly events: EventsRecorder,
+    private readonly activity: EventsService,
   ) {}
 
   /** Creates a connection; the client secret is in this answer only and is stored hashed. */
@@ -78,9 +88,14 @@ export class ConnectionsService {
     return { ...toConnectionView(connection), clientSecret };
   }
 
-  async list(tenant: TenantId): Promise<ConnectionView[]> {
+  async list(tenant: TenantId): Promise<ConnectionHealthView[]> {
     await this.tenants.require(tenant);
-    return (await this.connections.list(tenant)).map(toConnectionView);
+    const connections = await this.connections.list(tenant);
+    const activity = await this.activity.activityOf(tenant, connections.map((connection) => connection.id));
+    return connections.map((connection) => ({
+      ...toConnectionView(connection),
+      activity: activity.get(connection.id) ?? { writes: { accepted: 0, refused: 0 }, lastRefused: null },
+    }));
   }
 
   /** Revokes a connection: its client credentials and every token it holds stop working. */
@@ -124,6 +139,6 @@ export class ConnectionsService {
 }
 
 function toConnectionView(connection: ApiConnectionEntity): ConnectionView {
-  const { id, tenantId, name, clientId, scopes, allowedCidrs, createdAt, revokedAt } = connection;
-  return { id, tenantId, name, clientId, scopes, allowedCidrs, createdAt, revokedAt };
+  const { id, tenantId, name, clientId, scopes, allowedCidrs, createdAt, revokedAt, lastUsedAt } = connection;
+  return { id, tenantId, name, clientId, scopes, allowedCidrs, createdAt, revokedAt, lastUsedAt: lastUsedAt ?? null };
 }

@@ -7,6 +7,7 @@ import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { Actor } from '../../http/request-context.js';
 import type { AuditEntry, AuditQuery } from './audit-entry.js';
+import type { ConnectionActivity } from './connection-activity.js';
 import type { StreamPosition } from './event.js';
 import { purgeOlderThan, reservePositions } from './stream-positions.js';
 
@@ -86,6 +87,37 @@ export class AuditRepository {
     }
     const rows = await runSql<AuditRow>(this.dataSource.manager, `SELECT * FROM audit_entries WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ${Math.trunc(query.limit)}`, params);
     return rows.map((row) => ({ ...toEntry(row), position: Number(row.seq) }));
+  }
+
+  /**
+   * Each connection's writes since `since` (accepted: distinct requests that recorded events;
+   * refused: refusals) and its last refusal ever, for the connections list.
+   */
+  async activityOf(tenant: TenantId, connectionIds: readonly string[], since: string): Promise<Map<string, ConnectionActivity>> {
+    const activity = new Map<string, ConnectionActivity>();
+    for (const connectionId of connectionIds) {
+      const counts = await runSql<{ kind: string; n: number | string }>(
+        this.dataSource.manager,
+        `SELECT kind, COUNT(DISTINCT request_id) AS n FROM audit_entries
+         WHERE tenant_id = :tenant AND actor_id = :connectionId AND actor_type = 'connection' AND occurred_at >= :since GROUP BY kind`,
+        { tenant, connectionId, since },
+      );
+      const last = await runSql<AuditRow>(
+        this.dataSource.manager,
+        `SELECT * FROM audit_entries WHERE tenant_id = :tenant AND actor_id = :connectionId AND kind = 'refused' ORDER BY seq DESC LIMIT 1`,
+        { tenant, connectionId },
+      );
+      const count = (kind: string): number => Number(counts.find((row) => row.kind === kind)?.n ?? 0);
+      const refusal = last[0];
+      activity.set(connectionId, {
+        writes: { accepted: count('event'), refused: count('refused') },
+        lastRefused:
+          refusal === undefined
+            ? null
+            : { at: refusal.occurred_at, status: Number(refusal.status), scimType: refusal.scim_type, detail: refusal.detail ?? '', method: refusal.method ?? '', path: refusal.path ?? '' },
+      });
+    }
+    return activity;
   }
 
   /** Deletes up to `batch` rows of the tenant older than `cutoff`; how many it deleted. */

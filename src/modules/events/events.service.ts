@@ -4,6 +4,7 @@ import { ScimError } from '../../scim/errors.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { AuditEntry, AuditQuery } from './audit-entry.js';
 import { AuditRepository } from './audit.repository.js';
+import type { ConnectionActivity } from './connection-activity.js';
 import { decodePosition, encodePosition, type RosterEvent, type StreamPosition } from './event.js';
 import { EventsRepository } from './events.repository.js';
 
@@ -37,6 +38,10 @@ export class EventsService {
     return { data: rows.map(({ position: _position, ...event }) => event), nextCursor: cursorAfter(rows, after) };
   }
 
+  activityOf(tenant: TenantId, connectionIds: readonly string[], now = new Date()): Promise<Map<string, ConnectionActivity>> {
+    return this.audit.activityOf(tenant, connectionIds, new Date(now.getTime() - ACTIVITY_WINDOW_MS).toISOString());
+  }
+
   async auditPage(tenant: TenantId, filters: AuditFilters): Promise<StreamPage<AuditEntry>> {
     await this.tenants.require(tenant);
     const { after, limit, ...rest } = filters;
@@ -44,6 +49,9 @@ export class EventsService {
     return { data: rows.map(({ position: _position, ...entry }) => entry), nextCursor: cursorAfter(rows, after) };
   }
 }
+
+/** Each connection's writes of the last 24 hours and its last refusal (DESIGN.md: per-connection health). */
+export const ACTIVITY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 function positionOf(cursor: string | undefined): StreamPosition | undefined {
   if (cursor === undefined || cursor === '') return undefined;

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SCOPES, type Scope } from '../../../domain/scopes.js';
 import type { TenantSettings } from '../../../domain/tenant-settings.js';
 import { ERROR_SCHEMA, type ScimErrorBody, type ScimType } from '../../../scim/errors.js';
-import type { ConnectionView, SecretTokenView } from '../../connections/connections.service.js';
+import type { ConnectionHealthView, ConnectionView, SecretTokenView } from '../../connections/connections.service.js';
+import type { ConnectionActivity } from '../../events/connection-activity.js';
 import type { LibraryView } from '../../libraries/libraries.service.js';
 import type { RoleView } from '../../roles/roles.service.js';
 import type { TenantView } from '../../tenants/tenants.service.js';
@@ -66,6 +67,30 @@ export class ConnectionAnswer implements ConnectionView {
   @ApiProperty({ type: [String] }) allowedCidrs!: string[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a token of it was last accepted, to the minute.' }) lastUsedAt!: string | null;
+}
+
+class ConnectionWritesAnswer {
+  @ApiProperty({ type: 'integer', description: 'Requests that changed something.' }) accepted!: number;
+  @ApiProperty({ type: 'integer' }) refused!: number;
+}
+
+class RefusalAnswer {
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ type: 'integer' }) status!: number;
+  @ApiProperty({ type: String, nullable: true }) scimType!: string | null;
+  @ApiProperty() detail!: string;
+  @ApiProperty() method!: string;
+  @ApiProperty() path!: string;
+}
+
+class ConnectionActivityAnswer implements ConnectionActivity {
+  @ApiProperty({ type: () => ConnectionWritesAnswer, description: 'SCIM writes in the last 24 hours.' }) writes!: ConnectionWritesAnswer;
+  @ApiProperty({ type: () => RefusalAnswer, nullable: true, description: 'The last refused SCIM write.' }) lastRefused!: RefusalAnswer | null;
+}
+
+export class ConnectionHealthAnswer extends ConnectionAnswer implements ConnectionHealthView {
+  @ApiProperty({ type: () => ConnectionActivityAnswer }) activity!: ConnectionActivityAnswer;
 }
 
 export class CreatedConnectionAnswer extends ConnectionAnswer {
