@@ -14,6 +14,9 @@ import { ScimRouteTable } from './http/scim-route-table.js';
 import { AdminConnectionsController } from './modules/admin/admin-connections.controller.js';
 import { EffectiveAccessService } from './modules/access/effective-access.service.js';
 import { AdminEventsController } from './modules/admin/admin-events.controller.js';
+import { AdminKeysController } from './modules/admin/admin-keys.controller.js';
+import { AdminKeysRepository } from './modules/admin-keys/admin-keys.repository.js';
+import { AdminKeysService } from './modules/admin-keys/admin-keys.service.js';
 import { AdminLibrariesController } from './modules/admin/admin-libraries.controller.js';
 import { AuditRepository } from './modules/events/audit.repository.js';
 import { EventsRecorder } from './modules/events/events-recorder.js';
@@ -124,6 +127,7 @@ export class RosterModule {
         AdminRolesController,
         AdminLibrariesController,
         AdminEventsController,
+        AdminKeysController,
         AdminUsersController,
         AdminDocsController,
         // Last: it answers whatever no other SCIM route matched.
@@ -135,6 +139,8 @@ export class RosterModule {
         TransactionRunner,
         TenantsRepository,
         TenantsService,
+        AdminKeysRepository,
+        AdminKeysService,
         TenantRateLimits,
         rateLimitStorageProvider,
         RolesRepository,

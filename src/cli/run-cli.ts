@@ -4,11 +4,13 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { loadServiceConfig, type Environment } from '../config/load-config.js';
 import { ConnectionsService } from '../modules/connections/connections.service.js';
+import { AdminKeysService } from '../modules/admin-keys/admin-keys.service.js';
 import { LibrariesService } from '../modules/libraries/libraries.service.js';
 import { asTenantId } from '../domain/tenant-id.js';
 import { TenantsService } from '../modules/tenants/tenants.service.js';
 import { RosterModule } from '../roster.module.js';
 import { ScimError } from '../scim/errors.js';
+import { addAdminKeyCommands } from './admin-key-commands.js';
 import { addLibraryCommands } from './library-commands.js';
 import { printResult, type Output } from './print-result.js';
 
@@ -28,7 +30,7 @@ export async function runCli(argv: readonly string[], env: Environment, output: 
       logger: false,
       abortOnError: false,
     });
-    return { tenants: context.get(TenantsService), connections: context.get(ConnectionsService), libraries: context.get(LibrariesService) };
+    return { tenants: context.get(TenantsService), connections: context.get(ConnectionsService), libraries: context.get(LibrariesService), adminKeys: context.get(AdminKeysService) };
   };
   const program = buildProgram(services, output);
   try {
@@ -46,7 +48,7 @@ export async function runCli(argv: readonly string[], env: Environment, output: 
   }
 }
 
-export type ServicesFactory = () => Promise<{ tenants: TenantsService; connections: ConnectionsService; libraries: LibrariesService }>;
+export type ServicesFactory = () => Promise<{ tenants: TenantsService; connections: ConnectionsService; libraries: LibrariesService; adminKeys: AdminKeysService }>;
 
 function buildProgram(services: ServicesFactory, output: Output): Command {
   const program = new Command('roster')
@@ -130,5 +132,6 @@ function buildProgram(services: ServicesFactory, output: Output): Command {
       printResult(output, json(), result, `${minted.token}\n(shown once; expires ${minted.expiresAt ?? 'never'})`);
     });
   addLibraryCommands(program, services, output, json);
+  addAdminKeyCommands(program, services, output, json);
   return program;
 }

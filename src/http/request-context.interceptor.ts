@@ -17,7 +17,7 @@ export class RequestContextInterceptor implements NestInterceptor {
   constructor(@Inject(ROSTER_OPTIONS) private readonly options: RosterOptions) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: { connectionId?: string } }>();
+    const request = context.switchToHttp().getRequest<ContextRequest>();
     const actor = actorOf(request);
     if (actor === undefined) return next.handle();
     const clientIp = resolveClientIp(request.socket.remoteAddress, request.headers, this.options.trustProxy, this.options.trustProxyHeader);
@@ -27,9 +27,12 @@ export class RequestContextInterceptor implements NestInterceptor {
   }
 }
 
-function actorOf(request: FastifyRequest & { user?: { connectionId?: string } }): Actor | undefined {
+/** What the guards left on the request: a SCIM principal, or an admin one (a key's id, or none for ADMIN_TOKEN). */
+type ContextRequest = FastifyRequest & { user?: { connectionId?: string }; adminPrincipal?: { keyId: string | null } };
+
+function actorOf(request: ContextRequest): Actor | undefined {
   if (typeof request.user?.connectionId === 'string') return { type: 'connection', id: request.user.connectionId };
   const path = (request.url.split('?')[0] ?? '').toLowerCase();
-  if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return { type: 'admin', id: 'admin-token' };
+  if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return { type: 'admin', id: request.adminPrincipal?.keyId ?? 'admin-token' };
   return undefined;
 }

@@ -10,7 +10,8 @@ export const ADMIN_BEARER = 'adminToken';
 
 const ERRORS: Readonly<Record<number, string>> = {
   400: 'invalidValue (a field named) or invalidSyntax (the body is not JSON).',
-  401: 'No admin bearer token, or a wrong one.',
+  401: 'No admin bearer token or admin key, or a wrong or revoked one.',
+  403: 'The admin key lacks the scope the route needs.',
   404: 'No such tenant or resource; every admin path is 404 while ADMIN_TOKEN is unset.',
   409: 'uniqueness, or the change would break a rule (a role a group grants).',
 };
@@ -27,7 +28,7 @@ export function AdminController(path: string, tag: string): ClassDecorator {
     ApiTags(tag),
     ApiBearerAuth(ADMIN_BEARER),
     ApiExtraModels(ScimErrorAnswer),
-    AdminErrors(400, 401, 404),
+    AdminErrors(400, 401, 403, 404),
   );
 }
 

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { asTenantId } from '../../domain/tenant-id.js';
 import { UsersService, type UserAccess } from '../users/users.service.js';
 import { AdminIdPipe } from './admin-id.pipe.js';
+import { RequireAdminScope } from './admin-scope.decorator.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { PurgeAnswer, UserAccessAnswer } from './dto/answers.dto.js';
 import { PurgeDto } from './dto/role.dto.js';
@@ -13,6 +14,7 @@ export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('users/:userId/access')
+  @RequireAdminScope('access:read')
   @ApiOperation({ summary: "A user's effective access: what the rest of the platform asks." })
   @ApiOkResponse({ type: UserAccessAnswer, description: 'OK.' })
   access(@Param('tenantId') tenantId: string, @Param('userId') userId: string): Promise<UserAccess> {

@@ -4,7 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * Prefixes make leaked credentials recognisable by secret scanners and tell the kinds apart
  * at a glance; the random part carries 256 bits.
  */
-export const TOKEN_PREFIX = { access: 'rst_at_', secret: 'rst_st_', clientSecret: 'rst_cs_' } as const;
+export const TOKEN_PREFIX = { access: 'rst_at_', secret: 'rst_st_', clientSecret: 'rst_cs_', adminKey: 'rst_ak_' } as const;
 
 export function generateToken(prefix: string): string {
   return prefix + randomBytes(32).toString('base64url');

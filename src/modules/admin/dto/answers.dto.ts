@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SCOPES, type Scope } from '../../../domain/scopes.js';
 import type { TenantSettings } from '../../../domain/tenant-settings.js';
 import { ERROR_SCHEMA, type ScimErrorBody, type ScimType } from '../../../scim/errors.js';
+import type { AdminKeyView } from '../../admin-keys/admin-keys.service.js';
+import { ADMIN_SCOPES, type AdminScope } from '../../../domain/admin-scopes.js';
 import type { ConnectionHealthView, ConnectionView, SecretTokenView } from '../../connections/connections.service.js';
 import type { ConnectionActivity } from '../../events/connection-activity.js';
 import type { LibraryView } from '../../libraries/libraries.service.js';
@@ -194,4 +196,17 @@ export class AuditEntryAnswer implements AuditEntry {
 export class AuditPageAnswer implements StreamPage<AuditEntry> {
   @ApiProperty({ type: [AuditEntryAnswer] }) data!: AuditEntryAnswer[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class AdminKeyAnswer implements AdminKeyView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ADMIN_SCOPES, isArray: true }) scopes!: AdminScope[];
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) tenantId!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt!: string | null;
+}
+
+export class MintedAdminKeyAnswer extends AdminKeyAnswer {
+  @ApiProperty({ description: 'Shown in this answer only; stored hashed.', example: 'rst_ak_…' }) key!: string;
 }
