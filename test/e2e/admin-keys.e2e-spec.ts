@@ -1,4 +1,3 @@
-import { runCli } from '../../src/cli/run-cli.js';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { databaseKinds } from '../support/databases.js';
 import { pullAll, tableText } from '../support/events.js';
@@ -89,24 +88,5 @@ describe.each(databaseKinds())('Scoped admin keys on %s', (kind) => {
     expect((await call('rst_ak_' + 'x'.repeat(43), 'GET', '/tenants')).status).toBe(401);
     expect((await call(TEST_ADMIN_TOKEN, 'POST', '/keys', { name: 'bad', scopes: ['root'] })).status).toBe(400);
     expect((await call(TEST_ADMIN_TOKEN, 'POST', '/keys', { name: 'nowhere', scopes: ['admin:read'], tenantId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
-  });
-
-  it('mints, lists and revokes keys from the CLI', async () => {
-    const database = roster.options.database;
-    const url = database.kind === 'sqlite' ? `sqlite:${database.file}` : database.url;
-    const cli = async (...argv: string[]) => {
-      const out: string[] = [];
-      const errors: string[] = [];
-      const code = await runCli(argv, { DATABASE_URL: url }, { out: (text) => out.push(text), error: (text) => errors.push(text) });
-      return { code, out: out.join('\n'), errors: errors.join('\n') };
-    };
-    const created = await cli('--json', 'admin-key', 'create', '--name', 'platform', '--scopes', 'access:read', '--tenant', tenantA);
-    expect(created.code).toBe(0);
-    const minted = JSON.parse(created.out) as MintedKey;
-    expect(minted).toMatchObject({ name: 'platform', scopes: ['access:read'], tenantId: tenantA });
-    expect((await call(minted.key, 'GET', `/tenants/${tenantA}/users/${userA}/access`)).status).toBe(200);
-    const listed = JSON.parse((await cli('--json', 'admin-key', 'list')).out) as { id: string }[];
-    expect(listed.map((key) => key.id)).toContain(minted.id);
-    expect((await cli('admin-key', 'revoke', '--id', minted.id)).code).toBe(0);
   });
 });

@@ -98,6 +98,21 @@ describe.each(databaseKinds())('offline CLI on %s', (kind) => {
     expect(JSON.parse((await cli(database, '--json', 'library', 'list', '--tenant', tenant.id)).out)).toEqual([]);
   });
 
+  it('mints, lists and revokes scoped admin keys that the admin API then takes and refuses', async () => {
+    const tenant = JSON.parse((await cli(database, '--json', 'tenant', 'create', '--name', 'Keyed Co')).out) as { id: string; slug: string };
+    const created = await cli(database, '--json', 'admin-key', 'create', '--name', 'platform', '--scopes', 'access:read,admin:read', '--tenant', tenant.slug);
+    expect(created.code).toBe(0);
+    const minted = JSON.parse(created.out) as { id: string; key: string; scopes: string[]; tenantId: string };
+    expect(minted).toMatchObject({ scopes: ['access:read', 'admin:read'], tenantId: tenant.id });
+    const listed = JSON.parse((await cli(database, '--json', 'admin-key', 'list')).out) as { id: string; key?: string }[];
+    expect(listed.find((key) => key.id === minted.id)?.key).toBeUndefined();
+    const before = await withRoster(database, (roster) => roster.http.get(`/admin/tenants/${tenant.id}/roles`, { token: minted.key }));
+    expect(before.status).toBe(200);
+    expect((await cli(database, 'admin-key', 'revoke', '--id', minted.id)).code).toBe(0);
+    const after = await withRoster(database, (roster) => roster.http.get(`/admin/tenants/${tenant.id}/roles`, { token: minted.key }));
+    expect(after.status).toBe(401);
+  });
+
   it('exits non-zero with one line for bad input', async () => {
     const unknownTenant = await cli(database, 'connection', 'create', '--tenant', 'nope', '--name', 'x');
     expect(unknownTenant.code).toBe(1);
