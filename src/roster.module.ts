@@ -30,6 +30,7 @@ import { AdminUsersController } from './modules/admin/admin-users.controller.js'
 import { AdminApiDocument } from './modules/admin/openapi/admin-api-document.js';
 import { AdminDocsController } from './modules/admin/openapi/admin-docs.controller.js';
 import { BearerStrategy } from './modules/auth/bearer.strategy.js';
+import { RevocationBus } from './modules/auth/revocation-bus.js';
 import { BulkController } from './modules/bulk/bulk.controller.js';
 import { BulkService } from './modules/bulk/bulk.service.js';
 import { TokenService } from './modules/auth/token.service.js';
@@ -139,6 +140,7 @@ export class RosterModule {
         TransactionRunner,
         TenantsRepository,
         TenantsService,
+        RevocationBus,
         AdminKeysRepository,
         AdminKeysService,
         TenantRateLimits,

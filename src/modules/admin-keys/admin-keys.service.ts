@@ -5,6 +5,7 @@ import { nowIso } from '../../database/timestamps.js';
 import { type AdminScope, isAdminScope } from '../../domain/admin-scopes.js';
 import { asTenantId } from '../../domain/tenant-id.js';
 import { ScimError } from '../../scim/errors.js';
+import { RevocationBus } from '../auth/revocation-bus.js';
 import { generateToken, sha256Hex, TOKEN_PREFIX } from '../auth/token-codec.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { AdminKeysRepository } from './admin-keys.repository.js';
@@ -49,7 +50,12 @@ export class AdminKeysService {
   constructor(
     private readonly keys: AdminKeysRepository,
     private readonly tenants: TenantsService,
-  ) {}
+    private readonly revocations: RevocationBus,
+  ) {
+    revocations.onRevocation(({ kind }) => {
+      if (kind === 'adminKey') this.cache.clear();
+    });
+  }
 
   async mint(input: AdminKeyInput): Promise<AdminKeyView & { key: string }> {
     const unknown = input.scopes.filter((scope) => !isAdminScope(scope));
@@ -76,8 +82,8 @@ export class AdminKeysService {
 
   async revoke(id: string): Promise<void> {
     if (!(await this.keys.revoke(id, nowIso()))) throw ScimError.notFound('AdminKey', id);
-    // Immediate on this replica; within CACHE_MS on the others.
-    this.cache.clear();
+    // At once here and, with Redis, on every replica; else within CACHE_MS on the others.
+    this.revocations.publish({ kind: 'adminKey', id });
   }
 
   /** The principal of a presented key, or null when it is unknown or revoked. */

@@ -9,6 +9,7 @@ import { asTenantId, type TenantId } from '../../domain/tenant-id.js';
 import type { Principal } from './principal.js';
 import type { Scope } from '../../domain/scopes.js';
 import { TOKEN_PREFIX, generateToken, sha256Hex } from './token-codec.js';
+import { RevocationBus } from './revocation-bus.js';
 import { TokensRepository } from './tokens.repository.js';
 
 /**
@@ -48,7 +49,13 @@ export class TokenService {
   constructor(
     private readonly tokens: TokensRepository,
     @Inject(ROSTER_OPTIONS) private readonly options: RosterOptions,
-  ) {}
+    private readonly revocations: RevocationBus,
+  ) {
+    revocations.onRevocation(({ kind, id }) => {
+      if (kind === 'connection') this.forget((principal) => principal.connectionId === id);
+      if (kind === 'token') this.forget((principal) => principal.tokenId === id);
+    });
+  }
 
   issueAccessToken(connection: ApiConnectionEntity, scopes: readonly Scope[]): Promise<IssuedToken> {
     return this.issue(connection, 'access', scopes, this.options.accessTokenTtlSeconds);
@@ -66,7 +73,7 @@ export class TokenService {
   /** Revokes a connection's secret token, here at once and elsewhere within the cache bound; false when there is none. */
   async revokeSecretToken(tenant: TenantId, connectionId: string, tokenId: string, at: IsoTimestamp): Promise<boolean> {
     const revoked = await this.tokens.revoke(tenant, connectionId, tokenId, at);
-    if (revoked !== null) this.forgetToken(tokenId);
+    if (revoked !== null) this.revocations.publish({ kind: 'token', id: tokenId });
     return revoked !== null;
   }
 
@@ -99,14 +106,12 @@ export class TokenService {
 
   /** Drops cached principals of a connection, so that its revocation is immediate on this replica. */
   forgetConnection(connectionId: string): void {
-    for (const [hash, entry] of this.cache) {
-      if (entry.principal.connectionId === connectionId) this.cache.delete(hash);
-    }
+    this.revocations.publish({ kind: 'connection', id: connectionId });
   }
 
-  private forgetToken(tokenId: string): void {
+  private forget(revoked: (principal: Principal) => boolean): void {
     for (const [hash, entry] of this.cache) {
-      if (entry.principal.tokenId === tokenId) this.cache.delete(hash);
+      if (revoked(entry.principal)) this.cache.delete(hash);
     }
   }
 
