@@ -45,7 +45,7 @@ function stopChild(child: ChildService | undefined): Promise<unknown> {
   return child.exited;
 }
 
-beforeAll(() => buildService());
+beforeAll(() => buildService(), 60_000);
 
 describe.each(databaseKinds())('SIGTERM on %s', (kind) => {
   let database: TestDatabase;

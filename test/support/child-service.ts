@@ -1,21 +1,41 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseOptions } from '../../src/config/roster-options.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
+const STALE_LOCK_MS = 120_000;
 
 /**
  * Compiles the service as `npm start` does (`tsc -p tsconfig.build.json` into dist/), so that a
  * test runs the very artifact the Docker image runs. About 7 s on the 2-core machine.
  */
-export function buildService(): void {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
+export async function buildService(): Promise<void> {
+  // Suites in parallel jest workers would write the same dist/ at once: one builds, the others wait for it.
+  const lock = join(ROOT, '.build-lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a run that died while building is not waited on for ever.
+      const heldSinceMs = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - heldSinceMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      await sleep(100);
+    }
+  }
+  try {
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
+  } finally {
+    rmdirSync(lock);
+  }
 }
 
 export interface ChildService {

@@ -1,0 +1,116 @@
+import { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
+import { buildService, startChildService, type ChildService } from '../support/child-service.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
+import { HttpClient } from '../support/http-client.js';
+import { TEST_ADMIN_TOKEN } from '../support/roster-harness.js';
+import { patchOp } from '../support/scim-users.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+async function redisAnswers(): Promise<boolean> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// DESIGN.md "Multiple replicas": two service processes, one PostgreSQL, one Redis.
+const engines = databaseKinds().filter((kind) => kind === 'postgres');
+
+describe.each(engines)('Two service processes on one %s and one Redis', () => {
+  let database: TestDatabase;
+  let replicas: ChildService[] = [];
+  let clients: HttpClient[] = [];
+  let hasRedis = false;
+
+  beforeAll(async () => {
+    hasRedis = await redisAnswers();
+    if (!hasRedis) {
+      process.stdout.write('SKIPPED: the two-process replica test (no Redis answers at 127.0.0.1:6379).\n');
+      return;
+    }
+    await buildService();
+    database = await createTestDatabase('postgres');
+    const env = { ADMIN_TOKEN: TEST_ADMIN_TOKEN, REDIS_URL, LOG_LEVEL: 'warn', RATE_LIMIT_WRITE_PER_SEC: '10000', RATE_LIMIT_READ_PER_SEC: '10000' };
+    // One after the other: both run the migrations at start.
+    replicas = [await startChildService(database.options, env), await startChildService(database.options, env)];
+    clients = replicas.map((replica) => new HttpClient(replica.baseUrl));
+  }, 90_000);
+  afterAll(async () => {
+    for (const replica of replicas) {
+      replica.process.kill('SIGTERM');
+      await replica.exited;
+    }
+    if (hasRedis) await database.drop();
+  });
+
+  it('takes on one what the other minted, and refuses on one within a second what the other revoked', async () => {
+    if (!hasRedis) return;
+    const [a, b] = clients;
+    const connection = await createTenantWithConnection(a);
+    const token = await requestAccessToken(a, connection);
+    expect((await b.get('/scim/v2/Users?count=1', { token })).status).toBe(200);
+    expect((await a.delete(`/admin/tenants/${connection.tenantId}/connections/${connection.connectionId}`, { token: TEST_ADMIN_TOKEN })).status).toBe(204);
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < 1000) {
+      status = (await b.get('/scim/v2/Users?count=1', { token })).status;
+      if (status === 200) await sleep(20);
+    }
+    expect(status).toBe(401);
+  });
+
+  it('lands all of 20 concurrent PATCHes of one group split across both', async () => {
+    if (!hasRedis) return;
+    const [a, b] = clients;
+    const connection = await createTenantWithConnection(a);
+    const token = await requestAccessToken(a, connection);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push((await a.post<{ id: string }>('/scim/v2/Users', { token, body: { schemas: [USER], userName: `split-${i}@example.com` } })).body.id);
+    const group = (await b.post<{ id: string }>('/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: 'Split' } })).body;
+    const answers = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b).patch(`/scim/v2/Groups/${group.id}`, { token, body: patchOp({ op: 'add', path: 'members', value: [{ value: id }] }) })));
+    expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 204));
+    const stored = await a.get<{ members: { value: string }[]; meta: { version: string } }>(`/scim/v2/Groups/${group.id}`, { token });
+    expect(stored.body.members.map((member) => member.value).sort()).toEqual([...ids].sort());
+    expect(stored.body.meta.version).toBe('W/"21"');
+  });
+
+  it('loses no acknowledged write when one is stopped with SIGTERM under load', async () => {
+    if (!hasRedis) return;
+    const [a, b] = clients;
+    const connection = await createTenantWithConnection(b);
+    const token = await requestAccessToken(b, connection);
+    const acknowledged: string[] = [];
+    let failures = 0;
+    const writer = async (client: HttpClient, name: string) => {
+      for (let i = 0; i < 40; i++) {
+        try {
+          const created = await client.post<{ id: string }>('/scim/v2/Users', { token, body: { schemas: [USER], userName: `${name}-${i}@example.com` } });
+          if (created.status === 201) acknowledged.push(created.body.id);
+          else failures++;
+        } catch {
+          failures++;
+        }
+      }
+    };
+    const load = Promise.all([writer(a, 'a1'), writer(a, 'a2'), writer(b, 'b1')]);
+    await sleep(150);
+    replicas[0].process.kill('SIGTERM');
+    await load;
+    expect(await replicas[0].exited).toBe(0);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(40);
+    for (const id of acknowledged) expect((await b.get(`/scim/v2/Users/${id}`, { token })).status).toBe(200);
+    // What the stopped replica refused or never answered was not acknowledged, so it was not lost.
+    expect(acknowledged.length + failures).toBe(120);
+  });
+});
