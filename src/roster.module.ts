@@ -46,6 +46,7 @@ import { RosterMetrics } from './modules/metrics/roster-metrics.js';
 import { FailedAttemptsLimiter } from './modules/oauth/failed-attempts.limiter.js';
 import { OAuthController } from './modules/oauth/oauth.controller.js';
 import { rateLimitStorageProvider } from './modules/rate-limit/rate-limit-storage.provider.js';
+import { RedisFallback } from './modules/rate-limit/redis-fallback.js';
 import { TenantRateLimits } from './modules/rate-limit/tenant-rate-limits.js';
 import { TokenEndpointService } from './modules/oauth/token-endpoint.service.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
@@ -144,6 +145,7 @@ export class RosterModule {
         AdminKeysRepository,
         AdminKeysService,
         TenantRateLimits,
+        RedisFallback,
         rateLimitStorageProvider,
         RolesRepository,
         RoleCatalogSeeder,

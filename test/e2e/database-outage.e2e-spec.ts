@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTenantWithConnection, requestAccessToken, type CreatedConnection } from '../support/bootstrap.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { startRoster, startRosterOn, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
+import { startRoster, startRosterOn, type RosterHarness } from '../support/roster-harness.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -131,25 +131,19 @@ describe('Redis out of reach', () => {
   });
   afterAll(() => roster.close());
 
-  it('answers the token endpoint 503 temporarily_unavailable, not 500', async () => {
-    const response = await roster.http.post<{ error: string }>('/oauth/token', {
+  it('issues tokens and serves SCIM with rate limits counted by this replica, and says so in a metric', async () => {
+    const token = await roster.http.post<{ access_token: string }>('/oauth/token', {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       rawBody: new URLSearchParams({ grant_type: 'client_credentials', client_id: connection.clientId, client_secret: connection.clientSecret }).toString(),
     });
-    expect(response.status).toBe(503);
-    expect(response.body.error).toBe('temporarily_unavailable');
-    expect(response.headers.get('retry-after')).toBe('5');
-  });
-
-  it('answers SCIM requests 503 with Retry-After, not 500', async () => {
-    // A secret token from the admin API, which counts nothing in Redis.
-    const minted = await roster.http.post<{ token: string }>(`/admin/tenants/${connection.tenantId}/connections/${connection.connectionId}/tokens`, {
-      token: TEST_ADMIN_TOKEN,
-      body: {},
-    });
-    const response = await roster.http.get<{ status: string }>('/scim/v2/Users', { token: minted.body.token });
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('5');
-    expect(response.body.status).toBe('503');
+    expect(token.status).toBe(200);
+    const first = await roster.http.get<{ totalResults: number }>('/scim/v2/Users', { token: token.body.access_token });
+    expect(first.status).toBe(200);
+    expect(first.body.totalResults).toBe(0);
+    const second = await roster.http.get('/scim/v2/Users', { token: token.body.access_token });
+    // Counted locally: the tenant's read limit, one request fewer left than before.
+    expect(Number(first.headers.get('x-ratelimit-remaining')) - Number(second.headers.get('x-ratelimit-remaining'))).toBe(1);
+    const metrics = await roster.http.get('/metrics');
+    expect(metrics.text).toMatch(/^roster_rate_limit_per_replica 1$/m);
   });
 });

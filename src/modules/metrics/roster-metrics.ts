@@ -58,6 +58,12 @@ export class RosterMetrics implements OnModuleInit {
     registers: [this.registry],
   });
 
+  private readonly rateLimitPerReplica = new Gauge({
+    name: 'roster_rate_limit_per_replica',
+    help: '1 while Redis cannot be reached and rate limits are counted by this replica alone, else 0.',
+    registers: [this.registry],
+  });
+
   constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   onModuleInit(): void {
@@ -94,6 +100,10 @@ export class RosterMetrics implements OnModuleInit {
     this.httpRequests.inc({ route, method, status: String(status) });
     this.httpDuration.observe({ route, method }, seconds);
     if (status === 429) this.rateLimited.inc({ limit: rateLimitOf(route, method) });
+  }
+
+  setRateLimitPerReplica(perReplica: boolean): void {
+    this.rateLimitPerReplica.set(perReplica ? 1 : 0);
   }
 
   countScimOperation(operation: ScimOperation): void {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
 import type { RosterOptions } from '../../config/roster-options.js';
 import { REDIS_CLIENT } from '../../database/redis.provider.js';
+import { RedisFallback } from '../rate-limit/redis-fallback.js';
 
 const WINDOW_SECONDS = 60;
 const MAX_TRACKED_ADDRESSES = 50_000;
@@ -19,16 +20,22 @@ export class FailedAttemptsLimiter {
 
   constructor(
     @Inject(ROSTER_OPTIONS) private readonly options: RosterOptions,
+    private readonly fallback: RedisFallback,
     @Optional() @Inject(REDIS_CLIENT) private readonly redis?: Redis | null,
   ) {}
 
   /** Seconds until the address may try again, or 0 when it may try now. */
   async retryAfterSeconds(address: string): Promise<number> {
-    if (this.redis) {
+    const redis = this.redis;
+    if (!redis) return this.localRetryAfterSeconds(address);
+    return this.fallback.run(async () => {
       const key = this.key(address);
-      const [count, ttlMs] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
+      const [count, ttlMs] = await Promise.all([redis.get(key), redis.pttl(key)]);
       return Number(count ?? 0) >= this.options.tokenFailuresPerMinute ? Math.max(1, Math.ceil(ttlMs / 1000)) : 0;
-    }
+    }, () => this.localRetryAfterSeconds(address));
+  }
+
+  private localRetryAfterSeconds(address: string): number {
     const window = this.windows.get(address);
     const nowMs = Date.now();
     if (!window || window.endsAtMs <= nowMs || window.count < this.options.tokenFailuresPerMinute) return 0;
@@ -36,12 +43,16 @@ export class FailedAttemptsLimiter {
   }
 
   async recordFailure(address: string): Promise<void> {
-    if (this.redis) {
+    const redis = this.redis;
+    if (!redis) return this.recordLocally(address);
+    await this.fallback.run(async () => {
       const key = this.key(address);
-      const count = await this.redis.incr(key);
-      if (count === 1) await this.redis.expire(key, WINDOW_SECONDS);
-      return;
-    }
+      const count = await redis.incr(key);
+      if (count === 1) await redis.expire(key, WINDOW_SECONDS);
+    }, () => this.recordLocally(address));
+  }
+
+  private recordLocally(address: string): void {
     const nowMs = Date.now();
     const window = this.windows.get(address);
     if (window && window.endsAtMs > nowMs) {
