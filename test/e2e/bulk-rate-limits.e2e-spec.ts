@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import type { HttpResponse } from '../support/http-client.js';
 import { startRoster, startRosterOn, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
 import { bulkRequest, ERROR_SCHEMA, newBulkTenant, postUser, statusesOf, type BulkTenant } from '../support/scim-bulk.js';
+import { redisAnswers, TEST_REDIS_URL } from '../support/redis.js';
 
 const WRITE_LIMIT = 3;
 /** Above the write limit, as with the defaults (1,000 operations against 200 writes a second). */
@@ -12,7 +12,6 @@ const MAX_OPERATIONS = 5;
 const LIMITS = { rateLimits: { readPerSecond: 1000, writePerSecond: WRITE_LIMIT }, tenantSettingsCacheMs: 100 };
 /** Past one whole window, so that the next request starts a fresh one. */
 const WINDOW_PASSED_MS = 1100;
-const REDIS_URL = 'redis://127.0.0.1:6379';
 
 function expectTooManyRequests(response: HttpResponse): void {
   expect(response.status).toBe(429);
@@ -96,18 +95,6 @@ describe.each(databaseKinds())('Bulk requests against the per-tenant write limit
   });
 });
 
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 describe.each(databaseKinds())('Bulk requests against a write limit shared by replicas through Redis on %s', (kind) => {
   let database: TestDatabase;
@@ -117,11 +104,11 @@ describe.each(databaseKinds())('Bulk requests against a write limit shared by re
   beforeAll(async () => {
     hasRedis = await redisAnswers();
     if (!hasRedis) {
-      process.stdout.write(`SKIPPED: the shared-Redis bulk rate-limit test on ${kind} (no Redis answers at ${REDIS_URL}).\n`);
+      process.stdout.write(`SKIPPED: the shared-Redis bulk rate-limit test on ${kind} (no Redis answers at ${TEST_REDIS_URL}).\n`);
       return;
     }
     database = await createTestDatabase(kind);
-    const options = { ...LIMITS, redisUrl: REDIS_URL };
+    const options = { ...LIMITS, redisUrl: TEST_REDIS_URL };
     // One after the other: both run the migrations at start.
     replicas = [await startRosterOn(database.options, options), await startRosterOn(database.options, options)];
   });

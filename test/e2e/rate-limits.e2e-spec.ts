@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { createTenantWithConnection, requestAccessToken, type CreatedConnection } from '../support/bootstrap.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import type { HttpClient, HttpResponse } from '../support/http-client.js';
 import { countUserRows } from '../support/scim-users.js';
 import { startRoster, startRosterOn, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
+import { redisAnswers, TEST_REDIS_URL } from '../support/redis.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const MISSING = '/scim/v2/Users/00000000-0000-0000-0000-000000000000';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 /** Small limits and a short settings cache, so that the tests neither hammer nor wait long. */
 const LIMITS = { rateLimits: { readPerSecond: 5, writePerSecond: 3 }, tenantSettingsCacheMs: 100 };
 /** Past one whole window, so that the next request starts a fresh one. */
@@ -138,18 +137,6 @@ describe.each(databaseKinds())('Per-tenant rate limits on %s', (kind) => {
   });
 });
 
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 describe.each(databaseKinds())('Per-tenant rate limits across replicas sharing Redis on %s', (kind) => {
   let database: TestDatabase;
@@ -159,11 +146,11 @@ describe.each(databaseKinds())('Per-tenant rate limits across replicas sharing R
   beforeAll(async () => {
     hasRedis = await redisAnswers();
     if (!hasRedis) {
-      process.stdout.write(`SKIPPED: the shared-Redis rate-limit test on ${kind} (no Redis answers at ${REDIS_URL}).\n`);
+      process.stdout.write(`SKIPPED: the shared-Redis rate-limit test on ${kind} (no Redis answers at ${TEST_REDIS_URL}).\n`);
       return;
     }
     database = await createTestDatabase(kind);
-    const options = { ...LIMITS, redisUrl: REDIS_URL };
+    const options = { ...LIMITS, redisUrl: TEST_REDIS_URL };
     // One after the other: both run the migrations at start.
     replicas = [await startRosterOn(database.options, options), await startRosterOn(database.options, options)];
   });

@@ -1,24 +1,11 @@
-import { Redis } from 'ioredis';
 import { createTenantWithConnection } from '../support/bootstrap.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { startRosterOn, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
+import { redisAnswers, TEST_REDIS_URL } from '../support/redis.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 // DESIGN.md "Multiple replicas": with Redis, a revocation takes effect on every replica within a second.
 const WITHIN_MS = 1000;
 
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** The first status other than `from` within `ms`, polling; `from` if it never changed. */
 async function statusWithin(ms: number, from: number, probe: () => Promise<number>): Promise<{ status: number; afterMs: number }> {
@@ -38,11 +25,11 @@ describe.each(databaseKinds())('Revocations across replicas sharing Redis on %s'
   beforeAll(async () => {
     hasRedis = await redisAnswers();
     if (!hasRedis) {
-      process.stdout.write(`SKIPPED: the cross-replica revocation test on ${kind} (no Redis answers at ${REDIS_URL}).\n`);
+      process.stdout.write(`SKIPPED: the cross-replica revocation test on ${kind} (no Redis answers at ${TEST_REDIS_URL}).\n`);
       return;
     }
     database = await createTestDatabase(kind);
-    replicas = [await startRosterOn(database.options, { redisUrl: REDIS_URL }), await startRosterOn(database.options, { redisUrl: REDIS_URL })];
+    replicas = [await startRosterOn(database.options, { redisUrl: TEST_REDIS_URL }), await startRosterOn(database.options, { redisUrl: TEST_REDIS_URL })];
   });
   afterAll(async () => {
     for (const replica of replicas) await replica.close();

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { buildService, startChildService, type ChildService } from '../support/child-service.js';
@@ -6,23 +5,11 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../support
 import { HttpClient } from '../support/http-client.js';
 import { TEST_ADMIN_TOKEN } from '../support/roster-harness.js';
 import { patchOp } from '../support/scim-users.js';
+import { redisAnswers, TEST_REDIS_URL } from '../support/redis.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 // DESIGN.md "Multiple replicas": two service processes, one PostgreSQL, one Redis.
 const engines = databaseKinds().filter((kind) => kind === 'postgres');
@@ -41,7 +28,7 @@ describe.each(engines)('Two service processes on one %s and one Redis', () => {
     }
     await buildService();
     database = await createTestDatabase('postgres');
-    const env = { ADMIN_TOKEN: TEST_ADMIN_TOKEN, REDIS_URL, LOG_LEVEL: 'warn', RATE_LIMIT_WRITE_PER_SEC: '10000', RATE_LIMIT_READ_PER_SEC: '10000' };
+    const env = { ADMIN_TOKEN: TEST_ADMIN_TOKEN, TEST_REDIS_URL, LOG_LEVEL: 'warn', RATE_LIMIT_WRITE_PER_SEC: '10000', RATE_LIMIT_READ_PER_SEC: '10000' };
     // One after the other: both run the migrations at start.
     replicas = [await startChildService(database.options, env), await startChildService(database.options, env)];
     clients = replicas.map((replica) => new HttpClient(replica.baseUrl));
