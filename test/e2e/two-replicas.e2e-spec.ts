@@ -23,12 +23,12 @@ describe.each(engines)('Two service processes on one %s and one Redis', () => {
   beforeAll(async () => {
     hasRedis = await redisAnswers();
     if (!hasRedis) {
-      process.stdout.write('SKIPPED: the two-process replica test (no Redis answers at 127.0.0.1:6379).\n');
+      process.stdout.write(`SKIPPED: the two-process replica test (no Redis answers at ${TEST_REDIS_URL}).\n`);
       return;
     }
     await buildService();
     database = await createTestDatabase('postgres');
-    const env = { ADMIN_TOKEN: TEST_ADMIN_TOKEN, TEST_REDIS_URL, LOG_LEVEL: 'warn', RATE_LIMIT_WRITE_PER_SEC: '10000', RATE_LIMIT_READ_PER_SEC: '10000' };
+    const env = { ADMIN_TOKEN: TEST_ADMIN_TOKEN, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'warn', RATE_LIMIT_WRITE_PER_SEC: '10000', RATE_LIMIT_READ_PER_SEC: '10000' };
     // One after the other: both run the migrations at start.
     replicas = [await startChildService(database.options, env), await startChildService(database.options, env)];
     clients = replicas.map((replica) => new HttpClient(replica.baseUrl));
