@@ -28,6 +28,7 @@ export class EffectiveAccessService {
 
   async of(tenant: TenantId, userIds: readonly string[], manager?: EntityManager): Promise<Map<string, EffectiveAccess>> {
     const unique = [...new Set(userIds)];
+    if (unique.length === 0) return new Map();
     const roles = await this.roles.effectiveRolesOf(tenant, unique, manager);
     const libraries = await this.libraries.effectiveOf(tenant, unique, manager);
     return new Map(

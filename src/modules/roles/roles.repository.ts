@@ -88,24 +88,26 @@ export class RolesRepository {
     }
   }
 
-  /** The catalog keys of each user's effective roles (direct ∪ its groups'); none for an inactive or deleted user. */
-  async effectiveRoleKeys(tenant: TenantId, userIds: readonly string[], manager: EntityManager = this.rows.manager): Promise<Map<string, string[]>> {
+  /** Each user's effective roles (direct ∪ its groups'), in the catalog's spelling; none for an inactive or deleted user. */
+  async effectiveRoleNames(tenant: TenantId, userIds: readonly string[], manager: EntityManager = this.rows.manager): Promise<Map<string, string[]>> {
     const byUser = new Map<string, string[]>();
     for (let start = 0; start < userIds.length; start += CHUNK) {
       const params: Record<string, unknown> = { tenant };
       const ids = inList('u', userIds.slice(start, start + CHUNK), params);
       // `active = TRUE`: better-sqlite3 binds no booleans; TRUE is 1 in SQLite and true in PostgreSQL.
-      const rows = await runSql<{ user_id: string; role_key: string }>(
+      const rows = await runSql<{ user_id: string; role_name: string }>(
         manager,
-        `SELECT e.user_id, e.role_key FROM (
+        `SELECT e.user_id, COALESCE(r.name, e.role_key) AS role_name FROM (
            SELECT user_id, role_key FROM user_roles WHERE tenant_id = :tenant AND user_id IN (${ids})
            UNION
            SELECT m.member_id AS user_id, g.role_key FROM group_members m JOIN groups g ON g.id = m.group_id
            WHERE m.tenant_id = :tenant AND m.member_id IN (${ids})
-         ) e JOIN users u ON u.id = e.user_id WHERE u.active = TRUE AND u.deleted_at IS NULL`,
+         ) e JOIN users u ON u.id = e.user_id
+         LEFT JOIN roles r ON r.tenant_id = :tenant AND r.name_key = e.role_key
+         WHERE u.active = TRUE AND u.deleted_at IS NULL`,
         params,
       );
-      for (const row of rows) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row.role_key]);
+      for (const row of rows) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row.role_name]);
     }
     return byUser;
   }

@@ -97,10 +97,8 @@ export class RolesService {
 
   /** Each user's effective roles (direct ∪ its groups'), in the catalog's spelling, sorted; none while inactive or deleted. */
   async effectiveRolesOf(tenant: TenantId, userIds: readonly string[], manager?: EntityManager): Promise<Map<string, string[]>> {
-    const keys = await this.roles.effectiveRoleKeys(tenant, userIds, manager);
-    const catalog = await this.roles.list(tenant, manager);
-    const names = new Map(catalog.map((role) => [role.nameKey, role.name]));
-    return new Map([...keys].map(([user, held]) => [user, held.map((key) => names.get(key) ?? key).sort()]));
+    const names = await this.roles.effectiveRoleNames(tenant, userIds, manager);
+    return new Map([...names].map(([user, held]) => [user, [...held].sort()]));
   }
 
   /** Recomputes which of `userIds` hold the tenant's unique roles, in the caller's transaction (409 on a second holder). */

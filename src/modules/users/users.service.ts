@@ -123,8 +123,9 @@ export class UsersService implements OnModuleInit {
             await this.users.setDirectRoles(tenant, row.id, roleHoldings(document.roleNames, document.active).held, tx);
             await this.roles.refreshUniqueHolders(tenant, [row.id], rules.roles, tx);
             await this.libraries.replaceGrants('user', tenant, row.id, libraryIds, tx);
-            // A new or restored user had no access (a soft delete took it all).
-            const facts = this.effectiveAccess.changes(new Map(), await this.effectiveAccess.of(tenant, [row.id], tx));
+            // A new or restored user had no access (a soft delete took it all), nor gets any without roles or grants.
+            const mayHaveAccess = document.active && (document.roleNames.length > 0 || libraryIds.length > 0);
+            const facts = mayHaveAccess ? this.effectiveAccess.changes(new Map(), await this.effectiveAccess.of(tenant, [row.id], tx)) : [];
             if (wantsInvitation(document.data)) facts.push({ type: 'user.invitation_requested' });
             return { facts, ...(existing ? { baseType: 'user.restored' } : {}) };
           },
@@ -199,7 +200,6 @@ export class UsersService implements OnModuleInit {
       id,
       ifMatch,
       async (current, manager) => {
-        const accessBefore = await this.effectiveAccess.of(tenant, [id], manager);
         const grants = (await this.libraries.grantsOf('user', tenant, [id], manager)).get(id) ?? [];
         const document = this.prepare(rules, produce(withLibraryRefs({ ...current.data, id: current.id, meta: {} }, ACCESS_USER_SCHEMA, grants)));
         userName = document.userName;
@@ -207,17 +207,20 @@ export class UsersService implements OnModuleInit {
         const libraryIds = await this.libraries.resolve(tenant, document.libraryRefs, manager);
         const before = roleHoldings(roleNamesOf(current.data), current.active);
         const after = roleHoldings(document.roleNames, document.active);
+        const holdingsChanged = !sameHoldings(before, after);
+        const grantsChanged = !sameIdSets(libraryIds, grants.map((grant) => grant.id));
+        // Only the user's own roles, grants or activity can change its access here: without them, no snapshot.
+        const accessBefore = holdingsChanged || grantsChanged ? await this.effectiveAccess.of(tenant, [id], manager) : undefined;
         return {
           columns,
           after: async (tx) => {
-            if (!sameHoldings(before, after)) {
+            if (holdingsChanged) {
               await this.users.setDirectRoles(tenant, id, after.held, tx);
               await this.roles.refreshUniqueHolders(tenant, [id], rules.roles, tx);
             }
-            const grantsChanged = !sameIdSets(libraryIds, grants.map((grant) => grant.id));
             if (grantsChanged) await this.libraries.replaceGrants('user', tenant, id, libraryIds, tx);
             const facts = activityFacts(current.active, document.active);
-            facts.push(...this.effectiveAccess.changes(accessBefore, await this.effectiveAccess.of(tenant, [id], tx)));
+            if (accessBefore !== undefined) facts.push(...this.effectiveAccess.changes(accessBefore, await this.effectiveAccess.of(tenant, [id], tx)));
             return { facts, ...(grantsChanged ? { changedBesides: [`${ACCESS_USER_SCHEMA}:libraries`] } : {}) };
           },
         };
