@@ -174,7 +174,14 @@ describe.each(databaseKinds())('Change events on %s', (kind) => {
     const audit = await roster.http.get<StreamPage<Record<string, unknown>>>(`/admin/tenants/${tenantId}/audit?resourceId=${user.id}`, { token: TEST_ADMIN_TOKEN });
     expect(audit.status).toBe(200);
     expect(audit.body.data.map((entry) => [entry.kind, entry.type])).toEqual([['event', 'user.created']]);
-    const refusals = await roster.http.get<StreamPage<Record<string, unknown>>>(`/admin/tenants/${tenantId}/audit?type=scim.write_refused&connectionId=${connectionId}`, { token: TEST_ADMIN_TOKEN });
+    // A refusal's audit line is written after its answer: wait for it.
+    const readRefusals = () => roster.http.get<StreamPage<Record<string, unknown>>>(`/admin/tenants/${tenantId}/audit?type=scim.write_refused&connectionId=${connectionId}&limit=1000`, { token: TEST_ADMIN_TOKEN });
+    const isOurs = (entry: Record<string, unknown> | undefined) => String(entry?.detail ?? '').includes('audited@example.com');
+    let refusals = await readRefusals();
+    for (let tries = 0; tries < 50 && !isOurs(refusals.body.data[refusals.body.data.length - 1]); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      refusals = await readRefusals();
+    }
     const last = refusals.body.data[refusals.body.data.length - 1];
     expect(last).toMatchObject({ kind: 'refused', status: 409, scimType: 'uniqueness', method: 'POST', path: '/scim/v2/Users', actor: { type: 'connection', id: connectionId }, clientIp: '127.0.0.1' });
     expect(String(last.detail)).toContain('audited@example.com');
@@ -202,7 +209,15 @@ describe.each(databaseKinds())('Change events on %s', (kind) => {
     expect((await otherUsers.create({ userName: 'health2@example.com', roles: ['guest'] })).status).toBe(201);
     const refused = await otherUsers.create({ userName: 'health1@example.com' });
     expect(refused.status).toBe(409);
-    const listed = await roster.http.get<{ id: string; lastUsedAt: string | null; activity: Record<string, unknown> }[]>(`/admin/tenants/${other.tenantId}/connections`, { token: TEST_ADMIN_TOKEN });
+    // A refusal's audit line is written after its answer, so the list may take a moment to show it.
+    const listConnections = () => roster.http.get<{ id: string; lastUsedAt: string | null; activity: { lastRefused: unknown } }[]>(`/admin/tenants/${other.tenantId}/connections`, { token: TEST_ADMIN_TOKEN });
+    let listed = await listConnections();
+    for (let tries = 0; tries < 50 && listed.body.find((entry) => entry.id === other.connectionId)?.activity.lastRefused === null; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      listed = await listConnections();
+    }
+    // Once it shows, read again: the counts of the list that first showed it may predate it.
+    listed = await listConnections();
     expect(listed.status).toBe(200);
     const connection = listed.body.find((entry) => entry.id === other.connectionId);
     expect(connection?.lastUsedAt).not.toBeNull();
