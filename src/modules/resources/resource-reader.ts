@@ -42,9 +42,12 @@ export class ResourceReader {
     const wanted = wantedLoaders(definition, loaders, projection);
     const streamed = wanted.find((loader) => loader.streamed);
     const held = wanted.filter((loader) => !loader.streamed);
-    const [row, loaded] = await Promise.all([this.rows.findById(definition, tenant, id), loadOne(held, tenant, id)]);
+    // One after the other, not side by side: on PostgreSQL each would hold a pool connection of
+    // its own, and concurrent GETs then queue for the pool; a 404 or a 304 also loads nothing.
+    const row = await this.rows.findById(definition, tenant, id);
     if (row === null) throw ScimError.notFound(definition.type.discovery.name, id);
     if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, row.version)) return ResourceAnswer.notModified(row.version);
+    const loaded = await loadOne(held, tenant, id);
     const resource = projectResource(toScimResource(definition, row, this.scimBaseUrl, loaded), projection, definition.type.context);
     const body = streamed === undefined ? resource : await this.streamAttribute(definition, streamed, tenant, id, resource, projection);
     return ResourceAnswer.ok(row.version, body);
