@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import { ROSTER_OPTIONS } from '../config/injection-tokens.js';
 import type { RosterOptions } from '../config/roster-options.js';
-import { resolveClientIp } from '../modules/auth/client-ip.js';
+import { requestClientIp } from '../modules/auth/request-client-ip.js';
 import { type Actor, runInRequestContext } from './request-context.js';
 import { ADMIN_PREFIX } from './roster-paths.js';
 
@@ -20,7 +20,7 @@ export class RequestContextInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<ContextRequest>();
     const actor = actorOf(request);
     if (actor === undefined) return next.handle();
-    const clientIp = resolveClientIp(request.socket.remoteAddress, request.headers, this.options.trustProxy, this.options.trustProxyHeader);
+    const clientIp = requestClientIp(request, this.options);
     const store = { requestId: String(request.id), actor, clientIp };
     // Subscribing inside the context: the handler's promise chain starts there and keeps it.
     return new Observable((subscriber) => runInRequestContext(store, () => next.handle().subscribe(subscriber)));

@@ -4,7 +4,7 @@ import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
 import type { RosterOptions } from '../../config/roster-options.js';
 import { nowIso } from '../../database/timestamps.js';
 import type { ScimError } from '../../scim/errors.js';
-import { resolveClientIp } from '../auth/client-ip.js';
+import { requestClientIp } from '../auth/request-client-ip.js';
 import type { Principal } from '../auth/principal.js';
 import { AuditRepository } from './audit.repository.js';
 
@@ -29,7 +29,7 @@ export class RefusedWrites {
     const principal = request.user;
     const path = (request.url.split('?')[0] ?? '').slice(0, 512);
     if (principal === undefined || !WRITES.has(request.method) || path.endsWith('/.search')) return;
-    const clientIp = resolveClientIp(request.socket.remoteAddress, request.headers, this.options.trustProxy, this.options.trustProxyHeader);
+    const clientIp = requestClientIp(request, this.options);
     const entry = {
       kind: 'refused' as const,
       type: 'scim.write_refused',
