@@ -14,6 +14,12 @@ import { ScimRouteTable } from './http/scim-route-table.js';
 import { AdminConnectionsController } from './modules/admin/admin-connections.controller.js';
 import { EffectiveAccessService } from './modules/access/effective-access.service.js';
 import { AdminEventsController } from './modules/admin/admin-events.controller.js';
+import { AdminWebhooksController } from './modules/admin/admin-webhooks.controller.js';
+import { WebhookDeliveriesRepository } from './modules/webhooks/webhook-deliveries.repository.js';
+import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher.js';
+import { WebhookEndpointsRepository } from './modules/webhooks/webhook-endpoints.repository.js';
+import { WebhookFanOut } from './modules/webhooks/webhook-fan-out.js';
+import { WebhooksService } from './modules/webhooks/webhooks.service.js';
 import { AdminKeysController } from './modules/admin/admin-keys.controller.js';
 import { AdminKeysRepository } from './modules/admin-keys/admin-keys.repository.js';
 import { AdminKeysService } from './modules/admin-keys/admin-keys.service.js';
@@ -129,6 +135,7 @@ export class RosterModule {
         AdminRolesController,
         AdminLibrariesController,
         AdminEventsController,
+        AdminWebhooksController,
         AdminKeysController,
         AdminUsersController,
         AdminDocsController,
@@ -160,6 +167,11 @@ export class RosterModule {
         EventsService,
         EventsRetention,
         RefusedWrites,
+        WebhookEndpointsRepository,
+        WebhookDeliveriesRepository,
+        WebhookFanOut,
+        WebhookDispatcher,
+        WebhooksService,
         ResourceRegistry,
         LibraryGrantsRepository,
         LibraryGrantsService,

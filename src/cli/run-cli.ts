@@ -26,7 +26,9 @@ interface GlobalFlags {
 export async function runCli(argv: readonly string[], env: Environment, output: Output): Promise<number> {
   let context: INestApplicationContext | undefined;
   const services = async () => {
-    context ??= await NestFactory.createApplicationContext(RosterModule.forRoot(loadServiceConfig(env).options), {
+    const { options } = loadServiceConfig(env);
+    // A CLI process lives for one command: it must not take delivery leases it would drop at once.
+    context ??= await NestFactory.createApplicationContext(RosterModule.forRoot({ ...options, webhooks: { ...options.webhooks, deliver: false } }), {
       logger: false,
       abortOnError: false,
     });

@@ -44,6 +44,11 @@ export function loadServiceConfig(env: Environment): ServiceConfig {
     },
     accessTokenTtlSeconds: readInteger(env, 'ACCESS_TOKEN_TTL_SECONDS', DEFAULT_OPTIONS.accessTokenTtlSeconds, 60, 86400),
     logLevel: readLogLevel(env),
+    webhooks: {
+      ...DEFAULT_OPTIONS.webhooks,
+      allowPrivateTargets: readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
+      timeoutMs: readInteger(env, 'WEBHOOK_TIMEOUT_SECONDS', DEFAULT_OPTIONS.webhooks.timeoutMs / 1000, 1, 60) * 1000,
+    },
   };
   const shutdownGraceSeconds = readInteger(env, 'SHUTDOWN_GRACE_SECONDS', DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 600);
   return { port, host, shutdownGraceSeconds, options };
@@ -81,6 +86,14 @@ function readInteger(env: Environment, name: string, fallback: number, min: numb
     throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
   }
   return value;
+}
+
+function readBoolean(env: Environment, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, 'must be true or false');
 }
 
 function readHost(env: Environment): string {

@@ -45,7 +45,29 @@ export interface RosterOptions {
    */
   readonly bulkMaxOperations: number;
   readonly logLevel: LogLevel;
+  readonly webhooks: WebhookOptions;
 }
+
+/** Webhook deliveries (DESIGN.md "Events"). */
+export interface WebhookOptions {
+  /** `WEBHOOK_ALLOW_PRIVATE_TARGETS`: `http://` and loopback/private addresses allowed (development, tests). */
+  readonly allowPrivateTargets: boolean;
+  /** `WEBHOOK_TIMEOUT_SECONDS` × 1000: one attempt, connecting included. */
+  readonly timeoutMs: number;
+  /** The waits after each failed attempt (retry-schedule.ts); when spent, the delivery has failed. No env var. */
+  readonly retryDelaysMs: readonly number[];
+  /** How often a replica looks for new events and due deliveries. No env var. */
+  readonly pollMs: number;
+  /** Whether this process delivers at all: the CLI, a short-lived process, does not. No env var. */
+  readonly deliver: boolean;
+}
+
+/**
+ * How long a webhook delivery waits after its n-th failed attempt: growing from seconds to half a
+ * day, 28 hours in all before it is given up (DESIGN.md: retried for at least 24 h); close to
+ * the schedules of Svix and Stripe.
+ */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [5, 30, 120, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 43_200].map((seconds) => seconds * 1000);
 
 /** Options with defaults for everything but the database; host apps spread their overrides on it. */
 export const DEFAULT_OPTIONS: Omit<RosterOptions, 'database' | 'publicUrl'> = {
@@ -59,4 +81,5 @@ export const DEFAULT_OPTIONS: Omit<RosterOptions, 'database' | 'publicUrl'> = {
   listMemberLimit: 100_000,
   bulkMaxOperations: 200,
   logLevel: 'info',
+  webhooks: { allowPrivateTargets: false, timeoutMs: 10_000, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, pollMs: 250, deliver: true },
 };

@@ -19,3 +19,19 @@ export function inList(name: string, values: readonly unknown[], params: Record<
     })
     .join(', ');
 }
+
+/**
+ * Like runSql, for an UPDATE or DELETE: the rows it returned (`RETURNING`) and how many it
+ * changed. TypeORM answers these differently per driver unless asked for its structured result.
+ */
+export async function runSqlChanging<T = Record<string, unknown>>(manager: EntityManager, sql: string, params: Record<string, unknown> = {}): Promise<{ records: T[]; affected: number }> {
+  const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params);
+  // EntityManager.query cannot ask for the structured result; its query runner can.
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result = (await runner.query(text, bound, true)) as { records?: unknown[]; affected?: number };
+    return { records: (result.records ?? []) as T[], affected: result.affected ?? result.records?.length ?? 0 };
+  } finally {
+    if (manager.queryRunner === undefined) await runner.release();
+  }
+}

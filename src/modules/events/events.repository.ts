@@ -60,6 +60,22 @@ export class EventsRepository {
     return rows.map((row) => ({ ...toEvent(row), position: Number(row.seq) }));
   }
 
+  /** The positions, ids and types of the tenant's events in (after, through], oldest first: what webhook fan-out walks. */
+  async positionsBetween(tenant: TenantId, after: StreamPosition, through: StreamPosition, limit: number, manager: EntityManager): Promise<{ position: StreamPosition; id: string; type: string }[]> {
+    const rows = await runSql<{ seq: number | string; event_id: string; type: string }>(
+      manager,
+      `SELECT seq, event_id, type FROM events WHERE tenant_id = :tenant AND seq > :after AND seq <= :through ORDER BY seq LIMIT ${Math.trunc(limit)}`,
+      { tenant, after, through },
+    );
+    return rows.map((row) => ({ position: Number(row.seq), id: row.event_id, type: row.type }));
+  }
+
+  /** One event by its position, or undefined once retention has purged it. */
+  async at(tenant: TenantId, position: StreamPosition): Promise<RosterEvent | undefined> {
+    const rows = await runSql<EventRow>(this.dataSource.manager, `SELECT * FROM events WHERE tenant_id = :tenant AND seq = :position`, { tenant, position });
+    return rows[0] === undefined ? undefined : toEvent(rows[0]);
+  }
+
   /** Deletes up to `batch` rows of the tenant older than `cutoff`; how many it deleted. */
   purgeBefore(tenant: TenantId, cutoff: string, batch: number): Promise<number> {
     return purgeOlderThan(this.dataSource.manager, 'events', tenant, cutoff, batch);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { ScimError } from '../../scim/errors.js';
 import { TenantsService } from '../tenants/tenants.service.js';
@@ -36,6 +37,16 @@ export class EventsService {
     const position = positionOf(after);
     const rows = await this.events.page(tenant, position, types, checkedLimit(limit));
     return { data: rows.map(({ position: _position, ...event }) => event), nextCursor: cursorAfter(rows, after) };
+  }
+
+  /** The positions, ids and types of committed events in (after, through], in `manager`'s transaction: what webhook fan-out walks. */
+  positionsBetween(tenant: TenantId, after: StreamPosition, through: StreamPosition, limit: number, manager: EntityManager): Promise<{ position: StreamPosition; id: string; type: string }[]> {
+    return this.events.positionsBetween(tenant, after, through, limit, manager);
+  }
+
+  /** One event by its position, or undefined once retention has purged it. */
+  at(tenant: TenantId, position: StreamPosition): Promise<RosterEvent | undefined> {
+    return this.events.at(tenant, position);
   }
 
   activityOf(tenant: TenantId, connectionIds: readonly string[], now = new Date()): Promise<Map<string, ConnectionActivity>> {

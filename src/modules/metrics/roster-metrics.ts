@@ -64,7 +64,35 @@ export class RosterMetrics implements OnModuleInit {
     registers: [this.registry],
   });
 
-  constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {}
+  private readonly webhookAttempts = new Counter({
+    name: 'roster_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome: succeeded, retry (failed, tried again later), failed (given up), gone (410: endpoint disabled).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly webhookLag = new Histogram({
+    name: 'roster_webhook_delivery_lag_seconds',
+    help: 'Time from an event being recorded to its successful delivery.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86_400],
+    registers: [this.registry],
+  });
+
+  private pendingDeliveries: (() => Promise<number>) | undefined;
+
+  constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {
+    const pendingDeliveries = (): Promise<number | undefined> => this.pendingDeliveries?.() ?? Promise.resolve(undefined);
+    new Gauge({
+      name: 'roster_webhook_deliveries_pending',
+      help: 'Webhook deliveries waiting for a (next) attempt, across all tenants: the event backlog of webhooks.',
+      registers: [this.registry],
+      async collect() {
+        // A scrape during a database outage still answers, without this series' new value.
+        const count = await pendingDeliveries().catch(() => undefined);
+        if (count !== undefined) this.set(count);
+      },
+    });
+  }
 
   onModuleInit(): void {
     collectDefaultMetrics({ register: this.registry });
@@ -104,6 +132,19 @@ export class RosterMetrics implements OnModuleInit {
 
   setRateLimitPerReplica(perReplica: boolean): void {
     this.rateLimitPerReplica.set(perReplica ? 1 : 0);
+  }
+
+  /** Where the pending-deliveries gauge reads its figure at each scrape. */
+  observePendingDeliveries(count: () => Promise<number>): void {
+    this.pendingDeliveries = count;
+  }
+
+  webhookAttempt(outcome: 'succeeded' | 'retry' | 'failed' | 'gone'): void {
+    this.webhookAttempts.inc({ outcome });
+  }
+
+  webhookDelivered(lagSeconds: number): void {
+    this.webhookLag.observe(Math.max(0, lagSeconds));
   }
 
   countScimOperation(operation: ScimOperation): void {

@@ -13,6 +13,10 @@ import type { UserAccess } from '../../users/users.service.js';
 import type { AuditEntry } from '../../events/audit-entry.js';
 import type { RosterEvent } from '../../events/event.js';
 import type { StreamPage } from '../../events/events.service.js';
+import { EVENT_TYPES } from '../../events/event-types.js';
+import type { DeliveryStatus, WebhookDeliveryView } from '../../webhooks/webhook-delivery.js';
+import type { WebhookEndpointView, WebhookEndpointWithSecret } from '../../webhooks/webhook-endpoint.js';
+import type { DeliveriesPage } from '../../webhooks/webhooks.service.js';
 
 // The admin API's answers as OpenAPI schemas. Each class `implements` the view its service
 // returns, so a field added to a view and not described here fails the typecheck.
@@ -209,4 +213,38 @@ export class AdminKeyAnswer implements AdminKeyView {
 
 export class MintedAdminKeyAnswer extends AdminKeyAnswer {
   @ApiProperty({ description: 'Shown in this answer only; stored hashed.', example: 'rst_ak_…' }) key!: string;
+}
+
+export class WebhookAnswer implements WebhookEndpointView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() url!: string;
+  @ApiProperty({ enum: EVENT_TYPES, isArray: true, description: 'Empty: all.' }) types!: string[];
+  @ApiProperty({ type: String, nullable: true }) description!: string | null;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ type: String, nullable: true, enum: ['disabled', 'gone'], description: 'gone: the receiver answered 410.' }) disabledReason!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Until then the previous secret signs too.' }) previousSecretExpiresAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class WebhookWithSecretAnswer extends WebhookAnswer implements WebhookEndpointWithSecret {
+  @ApiProperty({ description: 'Shown in this answer only (Standard Webhooks signing secret).', example: 'whsec_…' }) secret!: string;
+}
+
+export class WebhookDeliveryAnswer implements WebhookDeliveryView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', description: 'Also the webhook-id header.' }) eventId!: string;
+  @ApiProperty() eventType!: string;
+  @ApiProperty({ enum: ['pending', 'succeeded', 'failed', 'cancelled'] }) status!: DeliveryStatus;
+  @ApiProperty({ type: 'integer' }) attempts!: number;
+  @ApiProperty({ type: 'integer', nullable: true }) lastStatus!: number | null;
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastAttemptAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) nextAttemptAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class WebhookDeliveriesPageAnswer implements DeliveriesPage {
+  @ApiProperty({ type: [WebhookDeliveryAnswer] }) data!: WebhookDeliveryAnswer[];
+  @ApiProperty({ nullable: true, type: String, description: 'Send as `before` for older deliveries.' }) nextCursor!: string | null;
 }

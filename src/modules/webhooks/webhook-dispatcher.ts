@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
+import type { RosterOptions } from '../../config/roster-options.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import { nowIso } from '../../database/timestamps.js';
+import { asTenantId } from '../../domain/tenant-id.js';
+import { EventsService } from '../events/events.service.js';
+import { RosterMetrics } from '../metrics/roster-metrics.js';
+import { nextAttemptAfter } from './retry-schedule.js';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
+import type { AttemptResult, LeasedDelivery } from './webhook-delivery.js';
+import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
+import { WebhookFanOut } from './webhook-fan-out.js';
+import { signatureHeader } from './webhook-secret.js';
+import { sendWebhook } from './webhook-sender.js';
+
+/** Attempts one replica makes at once, and at once to one endpoint (so a hanging one holds few slots). */
+const MAX_IN_FLIGHT = 32;
+const MAX_IN_FLIGHT_PER_ENDPOINT = 4;
+
+interface Attempt {
+  readonly endpointId: string;
+  readonly abort: AbortController;
+  readonly done: Promise<void>;
+}
+
+/**
+ * Each replica's delivery loop: fans committed events out to endpoints, leases due deliveries
+ * and sends them (Standard Webhooks 1.0). A lease outlives the attempt's timeout, so while it
+ * holds no other replica attempts the same delivery; when a replica dies its leases run out and
+ * another takes them. On stop the loop ends, attempts under way are abandoned and their leases
+ * given back, so another replica sends them at once (DESIGN.md "Operations": release delivery leases).
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Webhooks');
+  private readonly owner = randomUUID();
+  private readonly attempts = new Map<string, Attempt>();
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<void> | undefined;
+  private stopping = false;
+  private failing = false;
+
+  constructor(
+    @Inject(ROSTER_OPTIONS) private readonly options: RosterOptions,
+    private readonly transactions: TransactionRunner,
+    private readonly fanOut: WebhookFanOut,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly events: EventsService,
+    private readonly metrics: RosterMetrics,
+  ) {}
+
+  /** Longer than an attempt can take, with room for recording its outcome. */
+  private get leaseMs(): number {
+    return this.options.webhooks.timeoutMs * 2 + 2000;
+  }
+
+  onApplicationBootstrap(): void {
+    this.metrics.observePendingDeliveries(() => this.deliveries.pendingTotal());
+    if (this.options.webhooks.deliver) this.schedule(0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    await this.pass;
+    const leased = [...this.attempts.entries()];
+    for (const [, attempt] of leased) attempt.abort.abort();
+    await Promise.all(leased.map(([, attempt]) => attempt.done));
+    await this.transactions
+      .run((manager) => this.deliveries.release(this.owner, leased.map(([id]) => id), manager))
+      .catch((error: unknown) => this.logger.warn(`could not give back delivery leases (they run out by themselves): ${String(error)}`));
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopping) return;
+    this.timer = setTimeout(() => {
+      this.pass = this.runPass().finally(() => {
+        this.pass = undefined;
+        this.schedule(this.options.webhooks.pollMs);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async runPass(): Promise<void> {
+    try {
+      await this.fanOut.run();
+      await this.claimAndSend();
+      if (this.failing) this.logger.log('webhook deliveries resumed');
+      this.failing = false;
+    } catch (error) {
+      // Logged once per outage, not every pass: the database being away is reported elsewhere too.
+      if (!this.failing) this.logger.warn(`webhook delivery pass failed; retrying every ${this.options.webhooks.pollMs} ms: ${String(error)}`);
+      this.failing = true;
+    }
+  }
+
+  private async claimAndSend(): Promise<void> {
+    const free = MAX_IN_FLIGHT - this.attempts.size;
+    if (free <= 0 || this.stopping) return;
+    const perEndpoint = new Map<string, number>();
+    for (const attempt of this.attempts.values()) perEndpoint.set(attempt.endpointId, (perEndpoint.get(attempt.endpointId) ?? 0) + 1);
+    const now = new Date();
+    const leased = await this.transactions.run((manager) =>
+      this.deliveries.claim(
+        {
+          owner: this.owner,
+          now: now.toISOString(),
+          leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString(),
+          limit: free,
+          perEndpoint: MAX_IN_FLIGHT_PER_ENDPOINT,
+          busyEndpoints: [...perEndpoint].filter(([, count]) => count >= MAX_IN_FLIGHT_PER_ENDPOINT).map(([id]) => id),
+        },
+        manager,
+      ),
+    );
+    for (const delivery of leased) this.start(delivery);
+  }
+
+  private start(delivery: LeasedDelivery): void {
+    const abort = new AbortController();
+    const done = this.attempt(delivery, abort.signal)
+      .catch((error: unknown) => this.logger.warn(`webhook delivery ${delivery.id} not recorded (its lease runs out, then it is sent again): ${String(error)}`))
+      .finally(() => this.attempts.delete(delivery.id));
+    this.attempts.set(delivery.id, { endpointId: delivery.endpointId, abort, done });
+  }
+
+  private async attempt(delivery: LeasedDelivery, signal: AbortSignal): Promise<void> {
+    const target = await this.endpoints.target(delivery.endpointId, nowIso());
+    if (target === undefined) return; // disabled or deleted meanwhile: its deliveries were cancelled with it
+    const event = await this.events.at(asTenantId(delivery.tenantId), delivery.eventPosition);
+    if (event === undefined) {
+      await this.record(delivery, { kind: 'failed', status: null, error: 'the event is no longer retained' }, 'failed');
+      return;
+    }
+    const body = JSON.stringify(event);
+    const sentAt = new Date();
+    const outcome = await sendWebhook(
+      {
+        url: target.url,
+        body,
+        headers: {
+          'webhook-id': event.id,
+          'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+          'webhook-signature': signatureHeader(target.secrets, event.id, sentAt, body),
+        },
+      },
+      { allowPrivateTargets: this.options.webhooks.allowPrivateTargets, timeoutMs: this.options.webhooks.timeoutMs, signal },
+    );
+    if (signal.aborted) return; // stopping: the lease is given back, another replica sends it
+    if (outcome.kind === 'answered' && outcome.status >= 200 && outcome.status < 300) {
+      await this.record(delivery, { kind: 'succeeded', status: outcome.status }, 'succeeded');
+      this.metrics.webhookDelivered((Date.now() - Date.parse(event.occurredAt)) / 1000);
+      return;
+    }
+    if (outcome.kind === 'answered' && outcome.status === 410) {
+      await this.disableGone(delivery);
+      return;
+    }
+    const status = outcome.kind === 'answered' ? outcome.status : null;
+    const error = outcome.kind === 'failed' ? outcome.error : null;
+    const next = nextAttemptAfter(new Date(), delivery.step, this.options.webhooks.retryDelaysMs);
+    if (next === undefined) await this.record(delivery, { kind: 'failed', status, error }, 'failed');
+    else await this.record(delivery, { kind: 'retry', status, error, nextAttemptAt: next.toISOString() }, 'retry');
+  }
+
+  private async record(delivery: LeasedDelivery, result: AttemptResult, outcome: 'succeeded' | 'retry' | 'failed'): Promise<void> {
+    await this.transactions.run((manager) => this.deliveries.complete(delivery.id, this.owner, result, nowIso(), manager));
+    this.metrics.webhookAttempt(outcome);
+  }
+
+  /** `410 Gone`: the receiver asks never to be called again (DESIGN.md); the endpoint is disabled, its backlog cancelled. */
+  private async disableGone(delivery: LeasedDelivery): Promise<void> {
+    const now = nowIso();
+    await this.transactions.run(async (manager) => {
+      await this.deliveries.complete(delivery.id, this.owner, { kind: 'failed', status: 410, error: null }, now, manager);
+      await this.endpoints.disable(delivery.endpointId, 'gone', now, manager);
+      await this.deliveries.cancelPending(delivery.endpointId, manager);
+    });
+    this.metrics.webhookAttempt('gone');
+    this.logger.warn(`webhook endpoint ${delivery.endpointId} answered 410 Gone and is disabled`);
+  }
+}
