@@ -111,7 +111,7 @@ describe.each(databaseKinds())('Webhooks on %s', (kind) => {
       [{ url: 'https://hooks.example.com/', types: 'user.created' }, 'types'],
       [{ url: 'https://hooks.example.com/', secret: 'whsec_mine' }, 'secret'],
       [{}, 'url'],
-    ])('refuses %j with 400 invalidValue', async (body, detail) => {
+    ] as [Record<string, unknown>, string][])('refuses %j with 400 invalidValue', async (body, detail) => {
       const refused = await admin<{ scimType: string; detail: string }>('POST', '/webhooks', body);
       expect(refused.status).toBe(400);
       expect(refused.body.detail).toContain(detail);
