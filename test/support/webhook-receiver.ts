@@ -49,6 +49,11 @@ export class WebhookReceiver {
     return receiver;
   }
 
+  /** Calls `listener` on every TCP connection, before any request on it. */
+  onConnection(listener: () => void): void {
+    this.server.on('connection', listener);
+  }
+
   get port(): number {
     return (this.server.address() as AddressInfo).port;
   }

@@ -59,7 +59,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   onApplicationBootstrap(): void {
     this.metrics.observePendingDeliveries(() => this.deliveries.pendingTotal());
-    if (this.options.webhooks.deliver) this.schedule(0);
+    if (!this.options.webhooks.deliver) return;
+    // The lease owner id ties a delivery row's lease to this process's log.
+    this.logger.log(`webhook deliveries: this replica leases as ${this.owner}`);
+    this.schedule(0);
   }
 
   async onModuleDestroy(): Promise<void> {
