@@ -11,6 +11,10 @@ export interface BenchOptions {
   readonly warmupSeconds: number;
   readonly connections: number;
   readonly jsonFile: string | undefined;
+  /** Whether the change-events stage runs (issue 12): by default, or when `--scenario` names `events`. */
+  readonly events: boolean;
+  /** Events in the large stream of the pull API measure. */
+  readonly pullEvents: number;
 }
 
 /** Issue 5: the default run compares a small and a large tenant. */
@@ -41,6 +45,8 @@ interface RawOptions {
   warmup: number;
   connections: number;
   json?: string;
+  events: boolean;
+  pullEvents: number;
 }
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -53,12 +59,18 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--warmup <s>', 'unmeasured seconds before each scenario', positiveNumber, 1)
     .option('--connections <n>', 'concurrent connections', positiveInteger, 10)
     .option('--json <file>', 'also write the figures as JSON')
+    .option('--no-events', 'skip the change-events stage (webhook write cost, delivery lag, pull API at a million events)')
+    .option('--pull-events <n>', 'events in the large stream of the pull API measure', positiveInteger, 1_000_000)
     .parse(argv, { from: 'user' });
   const raw = command.opts<RawOptions>();
+  const scenarios = raw.scenario?.split(',').map((name) => name.trim()).filter((name) => name !== '');
   return {
     sizes: raw.users === undefined ? DEFAULT_SIZES : [raw.users],
     db: raw.db,
-    scenarios: raw.scenario?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
+    // `events` names the change-events stage, not a scenario of the tenant sizes.
+    scenarios: scenarios === undefined ? undefined : scenarios.filter((name) => name !== 'events'),
+    events: raw.events && (scenarios === undefined || scenarios.includes('events')),
+    pullEvents: raw.pullEvents,
     durationSeconds: raw.duration,
     warmupSeconds: raw.warmup,
     connections: raw.connections,

@@ -3,12 +3,13 @@ import { parseBenchOptions } from './cli-options.js';
 import { createBenchDatabase } from './database.js';
 import { formatSize, formatVerdicts, writeJsonReport } from './report.js';
 import { SCENARIOS, type BuiltScenario, type PendingScenario } from './scenarios.js';
+import { formatEvents, judgeEvents, runEventsStage } from './events-run.js';
 import { runSize, type SizeFigures } from './size-run.js';
 import { judge } from './verdicts.js';
 
 const options = parseBenchOptions(process.argv.slice(2));
 const unknown = options.scenarios?.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name)) ?? [];
-if (unknown.length > 0 || options.scenarios?.length === 0) {
+if (unknown.length > 0 || (options.scenarios?.length === 0 && !options.events)) {
   process.stderr.write(`bench: unknown scenario "${unknown.join(', ')}"; one of: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
   process.exit(2);
 }
@@ -23,7 +24,9 @@ process.stdout.write(
 );
 
 const sizes: SizeFigures[] = [];
-for (const size of options.sizes) {
+// `--scenario events` alone runs the change-events stage only.
+const runSizes = !(options.scenarios?.length === 0 && options.events);
+for (const size of runSizes ? options.sizes : []) {
   const database = await createBenchDatabase(options.db, size);
   try {
     const figures = await runSize(size, database, built, pending, options);
@@ -35,6 +38,11 @@ for (const size of options.sizes) {
 }
 
 const verdicts = judge(sizes, built);
+if (options.events) {
+  const events = await runEventsStage(options);
+  process.stdout.write(`${formatEvents(events)}\n\n`);
+  verdicts.push(...judgeEvents(events));
+}
 process.stdout.write(`Goals (issues 5 and 6)\n${formatVerdicts(verdicts)}\n`);
 if (options.jsonFile) {
   await writeJsonReport(options.jsonFile, options, sizes, verdicts);

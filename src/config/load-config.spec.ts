@@ -19,6 +19,12 @@ describe('loadServiceConfig', () => {
     expect(loadServiceConfig({ SHUTDOWN_GRACE_SECONDS: '30' }).shutdownGraceSeconds).toBe(30);
   });
 
+  it('reads the webhook settings: private targets off and 10 s attempts unless set', () => {
+    expect(loadServiceConfig({}).options.webhooks).toMatchObject({ allowPrivateTargets: false, timeoutMs: 10_000, deliver: true });
+    expect(loadServiceConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_TIMEOUT_SECONDS: '3' }).options.webhooks).toMatchObject({ allowPrivateTargets: true, timeoutMs: 3000 });
+    expect(loadServiceConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'FALSE' }).options.webhooks.allowPrivateTargets).toBe(false);
+  });
+
   it.each([
     [{ DATABASE_URL: 'sqlite::memory:' }, { kind: 'sqlite', file: ':memory:' }],
     [{ DATABASE_URL: 'postgres://u:p@db:5432/roster' }, { kind: 'postgres', url: 'postgres://u:p@db:5432/roster' }],
@@ -56,6 +62,9 @@ describe('loadServiceConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ SHUTDOWN_GRACE_SECONDS: '-1' }, 'SHUTDOWN_GRACE_SECONDS'],
     [{ SHUTDOWN_GRACE_SECONDS: '601' }, 'SHUTDOWN_GRACE_SECONDS'],
+    [{ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' }, 'WEBHOOK_ALLOW_PRIVATE_TARGETS'],
+    [{ WEBHOOK_TIMEOUT_SECONDS: '0' }, 'WEBHOOK_TIMEOUT_SECONDS'],
+    [{ WEBHOOK_TIMEOUT_SECONDS: '61' }, 'WEBHOOK_TIMEOUT_SECONDS'],
   ])('refuses %j with one line naming %s', (env, variable) => {
     let caught: unknown;
     try {
