@@ -58,14 +58,14 @@ export async function runEventsStage(options: BenchOptions): Promise<EventsFigur
 
     // Without, with, without again: the table grows as the runs go on, so "without" brackets "with".
     const without1 = await runLoad(service.baseUrl, creates, options, () => undefined);
-    await admin('POST', `/admin/tenants/${tenant.id}/webhooks`, { url: sink.url });
+    await admin('POST', `/admin/tenants/${tenant.id}/webhooks`, { url: sink.urlFor('/throughput') });
     const withHook = await runLoad(service.baseUrl, creates, options, () => undefined);
     await admin('PATCH', `/admin/tenants/${tenant.id}/webhooks/${(await admin<{ id: string }[]>('GET', `/admin/tenants/${tenant.id}/webhooks`))[0].id}`, { enabled: false });
     const without2 = await runLoad(service.baseUrl, creates, options, () => undefined);
     const withoutMean = (without1.okPerSecond + without2.okPerSecond) / 2;
 
     // Delivery lag under a steady load, on a fresh endpoint.
-    await admin('POST', `/admin/tenants/${tenant.id}/webhooks`, { url: sink.url, types: ['user.created'] });
+    await admin('POST', `/admin/tenants/${tenant.id}/webhooks`, { url: sink.urlFor('/steady'), types: ['user.created'] });
     sink.reset();
     const steadyWrites = await steadyLoad(service.baseUrl, creates, STEADY_RATE, options.durationSeconds);
     const deadline = Date.now() + 60_000;

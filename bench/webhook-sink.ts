@@ -9,6 +9,8 @@ export class WebhookSink {
   readonly lagsMs: number[] = [];
   private readonly ids = new Set<string>();
   duplicates = 0;
+  /** Only webhooks to this path count (an earlier phase's stragglers go elsewhere). */
+  path = '/bench';
 
   private constructor(private readonly server: Server) {}
 
@@ -20,6 +22,10 @@ export class WebhookSink {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const arrived = Date.now();
+        if (request.url !== sink.path) {
+          response.writeHead(200).end();
+          return;
+        }
         const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string; occurredAt: string };
         if (sink.ids.has(event.id)) sink.duplicates += 1;
         else {
@@ -33,8 +39,10 @@ export class WebhookSink {
     return sink;
   }
 
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/bench`;
+  /** The URL of `path`, which becomes the one that counts. */
+  urlFor(path: string): string {
+    this.path = path;
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
   }
 
   get received(): number {

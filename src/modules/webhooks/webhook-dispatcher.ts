@@ -19,6 +19,13 @@ import { sendWebhook } from './webhook-sender.js';
 const MAX_IN_FLIGHT = 32;
 const MAX_IN_FLIGHT_PER_ENDPOINT = 4;
 
+interface PendingOutcome {
+  readonly delivery: LeasedDelivery;
+  readonly result: AttemptResult;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 interface Attempt {
   readonly endpointId: string;
   readonly abort: AbortController;
@@ -40,6 +47,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> | undefined;
   private stopping = false;
+  private readonly outcomes: PendingOutcome[] = [];
+  private flushing: Promise<void> | undefined;
   private failing = false;
 
   constructor(
@@ -171,8 +180,36 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async record(delivery: LeasedDelivery, result: AttemptResult, outcome: 'succeeded' | 'retry' | 'failed'): Promise<void> {
-    await this.transactions.run((manager) => this.deliveries.complete(delivery.id, this.owner, result, nowIso(), manager));
+    await new Promise<void>((resolve, reject) => {
+      this.outcomes.push({ delivery, result, resolve, reject });
+      this.flushOutcomes();
+    });
     this.metrics.webhookAttempt(outcome);
+  }
+
+  /**
+   * Records finished attempts in as few transactions as they allow: those that end while one
+   * flush runs go together in the next. On SQLite every transaction queues behind the SCIM
+   * writes on the one connection, so one per attempt would cost the writes throughput.
+   */
+  private flushOutcomes(): void {
+    if (this.flushing !== undefined) return;
+    this.flushing = (async () => {
+      while (this.outcomes.length > 0) {
+        const batch = this.outcomes.splice(0);
+        try {
+          await this.transactions.run(async (manager) => {
+            const now = nowIso();
+            for (const { delivery, result } of batch) await this.deliveries.complete(delivery.id, this.owner, result, now, manager);
+          });
+          for (const outcome of batch) outcome.resolve();
+        } catch (error) {
+          for (const outcome of batch) outcome.reject(error);
+        }
+      }
+    })().finally(() => {
+      this.flushing = undefined;
+    });
   }
 
   /** `410 Gone`: the receiver asks never to be called again (DESIGN.md); the endpoint is disabled, its backlog cancelled. */
