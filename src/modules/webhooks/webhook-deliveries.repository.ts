@@ -81,6 +81,22 @@ export class WebhookDeliveriesRepository {
     return rows.map((row) => ({ id: row.id, tenantId: row.tenant_id as TenantId, types: JSON.parse(row.types) as string[], fannedOutThrough: Number(row.fanned_out_seq), streamEnd: Number(row.last_seq) }));
   }
 
+  /** Whether any endpoint is behind its stream: a plain read, so that an idle replica's pass opens no transaction. */
+  async anyFanOutDue(): Promise<boolean> {
+    const rows = await runSql(
+      this.dataSource.manager,
+      `SELECT 1 AS due FROM webhook_endpoints e JOIN stream_positions p ON p.tenant_id = e.tenant_id AND p.stream = 'events'
+       WHERE e.enabled = TRUE AND p.last_seq > e.fanned_out_seq LIMIT 1`,
+    );
+    return rows.length > 0;
+  }
+
+  /** Whether any delivery is due (a lease may still hold it): a plain read before claiming in a transaction. */
+  async anyDue(now: IsoTimestamp): Promise<boolean> {
+    const rows = await runSql(this.dataSource.manager, `SELECT 1 AS due FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= :now LIMIT 1`, { now });
+    return rows.length > 0;
+  }
+
   async pendingCount(endpointId: string, manager: EntityManager): Promise<number> {
     const rows = await runSql<{ n: number | string }>(manager, `SELECT COUNT(*) AS n FROM webhook_deliveries WHERE endpoint_id = :endpointId AND status = 'pending'`, { endpointId });
     return Number(rows[0]?.n ?? 0);

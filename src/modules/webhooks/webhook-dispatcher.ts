@@ -99,8 +99,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async runPass(): Promise<void> {
     try {
-      await this.fanOut.run();
-      await this.claimAndSend();
+      if (await this.deliveries.anyFanOutDue()) await this.fanOut.run();
+      if (this.attempts.size < MAX_IN_FLIGHT && (await this.deliveries.anyDue(nowIso()))) await this.claimAndSend();
       if (this.failing) this.logger.log('webhook deliveries resumed');
       this.failing = false;
     } catch (error) {
