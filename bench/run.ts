@@ -35,7 +35,7 @@ for (const size of options.sizes) {
 }
 
 const verdicts = judge(sizes, built);
-process.stdout.write(`Goals (issues 5 and 6)\n${formatVerdicts(verdicts)}\n`);
+process.stdout.write(`Goals (issues 5, 6 and 14)\n${formatVerdicts(verdicts)}\n`);
 if (options.jsonFile) {
   await writeJsonReport(options.jsonFile, options, sizes, verdicts);
   process.stdout.write(`\nJSON written to ${options.jsonFile}\n`);
