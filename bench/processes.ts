@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,14 +27,21 @@ const STOP_TIMEOUT_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 4_000;
 const STALL_PROBE = fileURLToPath(new URL('./stall-probe.js', import.meta.url));
 
-/** Starts `node <script>` on a free loopback port with the stall probe preloaded; resolves when it is ready. */
-export async function startServer(name: string, script: string, env: Record<string, string>): Promise<ChildServer> {
+/**
+ * Starts `node <script>` on a free loopback port with the stall probe preloaded; resolves when it
+ * is ready. With `stdoutFile`, its stdout goes there (a service logging every request would
+ * otherwise have this process, which also runs the load generator, read every line).
+ */
+export async function startServer(name: string, script: string, env: Record<string, string>, stdoutFile?: string): Promise<ChildServer> {
   const port = await freePort();
   const started = performance.now();
+  const stdout = stdoutFile === undefined ? 'pipe' : openSync(stdoutFile, 'w');
   const child = spawn(process.execPath, ['--import', STALL_PROBE, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    stdio: ['ignore', stdout, 'pipe', 'ipc'],
   });
+  // The child holds its own copy of the descriptor.
+  if (typeof stdout === 'number') closeSync(stdout);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);

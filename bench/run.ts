@@ -43,7 +43,7 @@ if (options.events) {
   process.stdout.write(`${formatEvents(events)}\n\n`);
   verdicts.push(...judgeEvents(events));
 }
-process.stdout.write(`Goals (issues 5 and 6)\n${formatVerdicts(verdicts)}\n`);
+process.stdout.write(`Goals (issues 5, 6, 12 and 14)\n${formatVerdicts(verdicts)}\n`);
 if (options.jsonFile) {
   await writeJsonReport(options.jsonFile, options, sizes, verdicts);
   process.stdout.write(`\nJSON written to ${options.jsonFile}\n`);

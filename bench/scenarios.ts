@@ -1,6 +1,7 @@
 import { USERS } from '../src/modules/users/user.definition.js';
 import { encodeCursor, queryFingerprint } from '../src/scim/query/cursor.js';
 import type { LoadRequest, LoadSpec, RoundContext } from './load.js';
+import { OPERATIONS_SCENARIOS } from './operations-scenarios.js';
 import type { SeededGroup, SeededGroups } from './seed-groups.js';
 import type { SeededLibraries, SeededLibrary } from './seed-libraries.js';
 import type { SeededUser } from './seed.js';
@@ -13,6 +14,7 @@ export interface ScenarioContext {
   readonly libraries: SeededLibraries;
   /** A long-lived secret token, so that scrypt is not in the loop of the SCIM scenarios. */
   readonly bearer: string;
+  readonly adminToken: string;
   readonly clientId: string;
   readonly clientSecret: string;
   /** Keeps userNames created by POST unique across sizes and runs. */
@@ -31,11 +33,20 @@ interface ScenarioBase {
   readonly maxP50Ms?: number;
   /** The service's peak RSS while it runs must stay within this many MB over its RSS just before (bounded memory). */
   readonly maxRssRiseMb?: number;
+  /** Its 2xx req/s must be at least `ratio` × the named scenario's at the same N (a feature's cost). */
+  readonly throughputVs?: { readonly scenario: string; readonly ratio: number };
+  /**
+   * Runs on a service process of its own, started with these settings over the bench's (e.g.
+   * `LOG_LEVEL=info`), its stdout going to a file as a container's would go to a pipe.
+   */
+  readonly serviceEnv?: Readonly<Record<string, string>>;
 }
 
 export interface BuiltScenario extends ScenarioBase {
   readonly built: true;
   load(context: ScenarioContext): LoadSpec;
+  /** Unmeasured set-up on the service it runs on, before the warm-up; what it returns joins its verdicts. */
+  prepare?(baseUrl: string, context: ScenarioContext): Promise<string>;
 }
 
 export interface PendingScenario extends ScenarioBase {
@@ -368,4 +379,5 @@ export const SCENARIOS: readonly Scenario[] = [
       body: 'grant_type=client_credentials',
     }),
   },
+  ...OPERATIONS_SCENARIOS,
 ];

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions } from './cli-options.js';
 import type { BenchDatabase } from './database.js';
@@ -18,6 +21,8 @@ export interface RunFigures extends LoadFigures {
   readonly rssAfterMb: number;
   /** Longest event-loop delay inside the measured process (perf_hooks, via the stall probe). */
   readonly loopMaxMs: number;
+  /** What the scenario's set-up reported (the series a scrape holds). */
+  readonly note?: string;
 }
 
 export interface SizeFigures {
@@ -50,19 +55,20 @@ export async function runSize(
 ): Promise<SizeFigures> {
   const seeded = await seedTenant(database.options, size);
   const adminToken = randomBytes(24).toString('hex');
-  const service = await startServer('service', SERVICE_SCRIPT, {
+  const serviceEnv = {
     DATABASE_URL: database.url,
     ADMIN_TOKEN: adminToken,
     LOG_LEVEL: 'warn',
     // Rate limits are per tenant; the bench measures the service, not its limiter.
     RATE_LIMIT_READ_PER_SEC: '1000000',
     RATE_LIMIT_WRITE_PER_SEC: '1000000',
-  });
+  };
+  const service = await startServer('service', SERVICE_SCRIPT, serviceEnv);
   try {
     const serviceRssReadyMb = service.rssMb();
     const credentials = await provisionCredentials(service.baseUrl, adminToken, seeded.tenantId);
     const body = await sampleUserBody(service.baseUrl, credentials.bearer, seeded.users[0].id);
-    const context: ScenarioContext = { users: seeded.users, listOrder: seeded.listOrder, groups: seeded.groups, libraries: seeded.libraries, ...credentials, runTag: `${size}-${Date.now()}` };
+    const context: ScenarioContext = { users: seeded.users, listOrder: seeded.listOrder, groups: seeded.groups, libraries: seeded.libraries, ...credentials, adminToken, runTag: `${size}-${Date.now()}` };
 
     const baselineServer = await startServer('baseline', BASELINE_SCRIPT, { BASELINE_BODY: body });
     let baseline: RunFigures;
@@ -75,7 +81,15 @@ export async function runSize(
 
     const scenarios: RunFigures[] = [];
     for (const scenario of built) {
-      scenarios.push(await measure(service, scenario.name, scenario.title, scenario.load(context), options, baseline.okPerSecond));
+      const own = scenario.serviceEnv ? await startOwnService(scenario.name, { ...serviceEnv, ...scenario.serviceEnv }) : undefined;
+      try {
+        const server = own ?? service;
+        const note = await scenario.prepare?.(server.baseUrl, context);
+        const figures = await measure(server, scenario.name, scenario.title, scenario.load(context), options, baseline.okPerSecond);
+        scenarios.push(note === undefined ? figures : { ...figures, note });
+      } finally {
+        await own?.stop();
+      }
     }
     return {
       users: size,
@@ -94,6 +108,19 @@ export async function runSize(
   } finally {
     await service.stop();
   }
+}
+
+/** A service process for one scenario, on the same database, its stdout (the log lines) in a temporary file. */
+async function startOwnService(name: string, env: Record<string, string>): Promise<ChildServer> {
+  const folder = mkdtempSync(join(tmpdir(), 'roster-bench-'));
+  const server = await startServer(`service (${name})`, SERVICE_SCRIPT, env, join(folder, 'stdout.log'));
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
 }
 
 async function measure(

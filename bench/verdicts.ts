@@ -36,7 +36,16 @@ export function judge(sizes: readonly SizeFigures[], scenarios: readonly BuiltSc
         verdicts.push({
           goal: `${scenario.name}: p50 ≤ ${scenario.maxP50Ms} ms (${at})`,
           passed: run.p50Ms <= scenario.maxP50Ms,
-          detail: `${fixed(run.p50Ms)} ms (p99 ${fixed(run.p99Ms)} ms, ${run.requests} requests)`,
+          detail: `${fixed(run.p50Ms)} ms (p99 ${fixed(run.p99Ms)} ms, ${run.requests} requests${run.note ? `, ${run.note}` : ''})`,
+        });
+      }
+      const reference = size.scenarios.find((candidate) => candidate.name === scenario.throughputVs?.scenario);
+      if (scenario.throughputVs && reference) {
+        const ratio = run.okPerSecond / reference.okPerSecond;
+        verdicts.push({
+          goal: `${scenario.name}: throughput ≥ ${scenario.throughputVs.ratio} × ${reference.name} (${at})`,
+          passed: ratio >= scenario.throughputVs.ratio,
+          detail: `${fixed(reference.okPerSecond, 0)} → ${fixed(run.okPerSecond, 0)} req/s (${fixed(ratio)}×; p50 ${fixed(reference.p50Ms)} → ${fixed(run.p50Ms)} ms)`,
         });
       }
       if (scenario.maxRssRiseMb !== undefined) {

@@ -2,14 +2,32 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { buildService, startChildService, type ChildService } from '../support/child-service.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { HttpClient } from '../support/http-client.js';
+import { HttpClient, type HttpResponse } from '../support/http-client.js';
 import { TEST_ADMIN_TOKEN } from '../support/roster-harness.js';
 import { patchOp } from '../support/scim-users.js';
 import { redisAnswers, TEST_REDIS_URL } from '../support/redis.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const MISSING = '/scim/v2/Users/00000000-0000-0000-0000-000000000000';
+/** The tenant's own read limit in the rate-limit test (the processes' defaults are set high for the load tests). */
+const READS_PER_SECOND = 10;
+const WINDOW_MS = 1000;
+/** Past one whole window, so that the next request starts a fresh one. */
+const WINDOW_PASSED_MS = 1100;
 
+/**
+ * Runs `send` at the start of a fresh one-second rate-limit window, again (up to three times) if
+ * it took so long on the shared 2-core machine that its requests may have spanned two windows.
+ */
+async function inOneWindow<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    await sleep(WINDOW_PASSED_MS);
+    const started = Date.now();
+    const result = await send();
+    if (Date.now() - started < WINDOW_MS / 2 || attempt === 3) return result;
+  }
+}
 
 // DESIGN.md "Multiple replicas": two service processes, one PostgreSQL, one Redis.
 const engines = databaseKinds().filter((kind) => kind === 'postgres');
@@ -55,6 +73,31 @@ describe.each(engines)('Two service processes on one %s and one Redis', () => {
       if (status === 200) await sleep(20);
     }
     expect(status).toBe(401);
+  });
+
+  it("counts the tenant's rate limit once across both processes", async () => {
+    if (!hasRedis) return;
+    const [a, b] = clients;
+    const connection = await createTenantWithConnection(a);
+    const token = await requestAccessToken(a, connection);
+    const limited = await a.patch(`/admin/tenants/${connection.tenantId}`, { token: TEST_ADMIN_TOKEN, body: { settings: { rateLimits: { readPerSecond: READS_PER_SECOND } } } });
+    expect(limited.status).toBe(200);
+
+    // Alternating one by one: what is left of the window goes down by one whichever process answers.
+    const sequential = await inOneWindow(async () => {
+      const answers: HttpResponse[] = [];
+      for (let i = 0; i < READS_PER_SECOND + 2; i++) answers.push(await (i % 2 === 0 ? a : b).get(MISSING, { token }));
+      return answers;
+    });
+    expect(sequential.map((answer) => answer.status)).toEqual([...Array<number>(READS_PER_SECOND).fill(404), 429, 429]);
+    expect(sequential.map((answer) => answer.headers.get('x-ratelimit-remaining'))).toEqual(['9', '8', '7', '6', '5', '4', '3', '2', '1', '0', '0', '0']);
+
+    // 2N at once, N to each: N get through in total, not N per process.
+    const concurrent = await inOneWindow(() => Promise.all(Array.from({ length: 2 * READS_PER_SECOND }, (_, i) => (i % 2 === 0 ? a : b).get(MISSING, { token }))));
+    expect(concurrent.filter((answer) => answer.status === 404)).toHaveLength(READS_PER_SECOND);
+    expect(concurrent.filter((answer) => answer.status === 429)).toHaveLength(READS_PER_SECOND);
+    const remaining = concurrent.filter((answer) => answer.status === 404).map((answer) => Number(answer.headers.get('x-ratelimit-remaining')));
+    expect(remaining.sort((x, y) => x - y)).toEqual(Array.from({ length: READS_PER_SECOND }, (_, i) => i));
   });
 
   it('lands all of 20 concurrent PATCHes of one group split across both', async () => {

@@ -2,7 +2,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP proxy on a loopback port in front of a server the tests must not stop (the machine's
- * PostgreSQL): `cut()` simulates an outage (every open connection reset, new ones refused
+ * PostgreSQL or Redis): `cut()` simulates an outage (every open connection reset, new ones refused
  * at once) and `restore()` ends it.
  */
 export class TcpProxy {

@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { REDIS_CLIENT } from '../../database/redis.provider.js';
 import { isDependencyUnavailable } from '../../database/unavailable.js';
 import { RosterMetrics } from '../metrics/roster-metrics.js';
 
@@ -8,7 +10,8 @@ const RETRY_AFTER_MS = 5_000;
 /**
  * Rate limiting while Redis cannot be reached (DESIGN.md "Operations"): each replica counts on
  * its own instead of refusing requests, says so once in a warning and in the
- * `roster_rate_limit_per_replica` gauge, and goes back to the shared counters when Redis answers.
+ * `roster_rate_limit_per_replica` gauge, and goes back to the shared counters as soon as the
+ * client is connected again (or, failing that, when a request finds Redis answering).
  * A limit counted per replica lets through up to replicas × limit: the price of staying up.
  */
 @Injectable()
@@ -17,10 +20,22 @@ export class RedisFallback {
   private retryAtMs = 0;
   private perReplica = false;
 
-  constructor(private readonly metrics: RosterMetrics) {}
+  constructor(
+    private readonly metrics: RosterMetrics,
+    @Optional() @Inject(REDIS_CLIENT) private readonly redis?: Redis | null,
+  ) {
+    // Without this, an idle replica would report per-replica counting (gauge 1) until its next
+    // request, and the first requests after a reconnect would still wait out RETRY_AFTER_MS.
+    redis?.on('ready', () => {
+      this.retryAtMs = 0;
+      this.mark(false);
+    });
+  }
 
   async run<T>(shared: () => Promise<T>, local: () => T | Promise<T>): Promise<T> {
-    if (Date.now() < this.retryAtMs) return local();
+    // A client still reconnecting would hold the request until ioredis gives up (0.3–1 s, measured
+    // in test/e2e/redis-outage.e2e-spec.ts), every RETRY_AFTER_MS; its 'ready' event ends the wait instead.
+    if (Date.now() < this.retryAtMs || (this.perReplica && this.redis && this.redis.status !== 'ready')) return local();
     try {
       const result = await shared();
       this.mark(false);
