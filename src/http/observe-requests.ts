@@ -56,6 +56,8 @@ export function routeTemplateOf(request: FastifyRequest): string {
 }
 
 function logAnswer(request: FastifyRequest, reply: FastifyReply, route: string, options: RosterOptions): void {
+  // Below `info` (LOG_LEVEL=warn) the line would be dropped: not worth building on every request.
+  if (!isLevelOn(request, 'info')) return;
   const principal = (request as FastifyRequest & { user?: Principal }).user;
   const params = request.params as Readonly<Record<string, string | undefined>> | undefined;
   const line: Record<string, unknown> = {
@@ -81,6 +83,12 @@ function logAnswer(request: FastifyRequest, reply: FastifyReply, route: string, 
 function isDebugging(request: FastifyRequest): boolean {
   const log = request.log as { isLevelEnabled?: (level: string) => boolean };
   return typeof log.isLevelEnabled === 'function' && log.isLevelEnabled('debug');
+}
+
+/** Whether `level` is logged; a logger without levels (Fastify's stand-in) logs nothing anyway, so building the line costs nothing worth sparing. */
+function isLevelOn(request: FastifyRequest, level: 'info'): boolean {
+  const log = request.log as { isLevelEnabled?: (level: string) => boolean };
+  return typeof log.isLevelEnabled !== 'function' || log.isLevelEnabled(level);
 }
 
 function loggableBody(payload: unknown, reply: FastifyReply): unknown {
