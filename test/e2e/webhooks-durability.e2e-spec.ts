@@ -45,6 +45,17 @@ describe.each(databaseKinds())('Webhook deliveries across restarts on %s', (kind
   const deliveriesOn = async (service: RosterHarness, tenantId: string, webhookId: string): Promise<DeliveryJson[]> =>
     (await service.http.get<{ data: DeliveryJson[] }>(`/admin/tenants/${tenantId}/webhooks/${webhookId}/deliveries`, { token: TEST_ADMIN_TOKEN })).body.data;
 
+  it('sends right after a local write commits, not at the next poll', async () => {
+    roster = await startRosterOn(database.options, webhooks({ pollMs: 60_000 }));
+    const { token } = await setUp(receiver.url());
+    // The first pass runs at start-up; from here on only a commit can wake the loop within a minute.
+    const written = Date.now();
+    expect((await usersApi(roster, token).create({ userName: 'prompt@example.com' })).status).toBe(201);
+    const [webhook] = await eventually(() => receiver.received.length > 0 && receiver.received, 'the delivery', 5000);
+    expect(webhook.receivedAt - written).toBeLessThan(5000);
+    expect(JSON.parse(webhook.body)).toMatchObject({ type: 'user.created' });
+  });
+
   it('delivers after a restart what failed before it (at least once)', async () => {
     roster = await startRosterOn(database.options, webhooks({ retryDelaysMs: [1500] }));
     const { tenantId, webhookId, token } = await setUp(receiver.url());

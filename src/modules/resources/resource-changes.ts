@@ -48,9 +48,19 @@ export type ChangeListener = (change: ResourceChange, manager: EntityManager) =>
 @Injectable()
 export class ResourceChanges {
   private readonly listeners: ChangeListener[] = [];
+  private readonly commitListeners: (() => void)[] = [];
 
   subscribe(listener: ChangeListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called after each write transaction commits: a signal that there is something new, never a record of it. */
+  onCommitted(listener: () => void): void {
+    this.commitListeners.push(listener);
+  }
+
+  committed(): void {
+    for (const listener of this.commitListeners) listener();
   }
 
   async record(change: ResourceChange, manager: EntityManager): Promise<void> {

@@ -111,7 +111,9 @@ export class ResourceWriter {
 
   private async inTransaction<T>(explain: ErrorExplainer | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.transactions.run(work);
+      const result = await this.transactions.run(work);
+      this.changes.committed();
+      return result;
     } catch (error) {
       throw explain?.(error) ?? error;
     }

@@ -7,6 +7,7 @@ import { nowIso } from '../../database/timestamps.js';
 import { asTenantId } from '../../domain/tenant-id.js';
 import { EventsService } from '../events/events.service.js';
 import { RosterMetrics } from '../metrics/roster-metrics.js';
+import { ResourceChanges } from '../resources/resource-changes.js';
 import { nextAttemptAfter } from './retry-schedule.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import type { AttemptResult, LeasedDelivery } from './webhook-delivery.js';
@@ -18,6 +19,11 @@ import { sendWebhook } from './webhook-sender.js';
 /** Attempts one replica makes at once, and at once to one endpoint (so a hanging one holds few slots). */
 const MAX_IN_FLIGHT = 32;
 const MAX_IN_FLIGHT_PER_ENDPOINT = 4;
+/**
+ * How long a wake-up waits, so that the commits and finished attempts of a busy moment share one
+ * pass (one fan-out and one claim transaction) instead of each paying for its own.
+ */
+const WAKE_DELAY_MS = 5;
 
 interface PendingOutcome {
   readonly delivery: LeasedDelivery;
@@ -50,6 +56,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly outcomes: PendingOutcome[] = [];
   private flushing: Promise<void> | undefined;
   private failing = false;
+  private wakeRequested = false;
 
   constructor(
     @Inject(ROSTER_OPTIONS) private readonly options: RosterOptions,
@@ -59,6 +66,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     private readonly endpoints: WebhookEndpointsRepository,
     private readonly events: EventsService,
     private readonly metrics: RosterMetrics,
+    private readonly changes: ResourceChanges,
   ) {}
 
   /** Longer than an attempt can take, with room for recording its outcome. */
@@ -71,6 +79,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     if (!this.options.webhooks.deliver) return;
     // The lease owner id ties a delivery row's lease to this process's log.
     this.logger.log(`webhook deliveries: this replica leases as ${this.owner}`);
+    // A write this replica committed has events to fan out now, not at the next poll.
+    this.changes.onCommitted(() => this.wake());
     this.schedule(0);
   }
 
@@ -91,10 +101,26 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.timer = setTimeout(() => {
       this.pass = this.runPass().finally(() => {
         this.pass = undefined;
-        this.schedule(this.options.webhooks.pollMs);
+        const again = this.wakeRequested;
+        this.wakeRequested = false;
+        this.schedule(again ? WAKE_DELAY_MS : this.options.webhooks.pollMs);
       });
     }, delayMs);
     this.timer.unref();
+  }
+
+  /**
+   * A pass as soon as possible: after a local commit (new events) or a finished attempt (a free
+   * slot, maybe more due). Passes never overlap: during one, the next is merely asked for.
+   */
+  private wake(): void {
+    if (this.stopping) return;
+    if (this.pass !== undefined) {
+      this.wakeRequested = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(WAKE_DELAY_MS);
   }
 
   private async runPass(): Promise<void> {
@@ -136,7 +162,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const abort = new AbortController();
     const done = this.attempt(delivery, abort.signal)
       .catch((error: unknown) => this.logger.warn(`webhook delivery ${delivery.id} not recorded (its lease runs out, then it is sent again): ${String(error)}`))
-      .finally(() => this.attempts.delete(delivery.id));
+      .finally(() => {
+        this.attempts.delete(delivery.id);
+        this.wake();
+      });
     this.attempts.set(delivery.id, { endpointId: delivery.endpointId, abort, done });
   }
 
