@@ -16,6 +16,7 @@ import { EffectiveAccessService } from './modules/access/effective-access.servic
 import { AdminEventsController } from './modules/admin/admin-events.controller.js';
 import { AdminWebhooksController } from './modules/admin/admin-webhooks.controller.js';
 import { WebhookDeliveriesRepository } from './modules/webhooks/webhook-deliveries.repository.js';
+import { UserPurge } from './modules/users/user-purge.js';
 import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher.js';
 import { WebhookEndpointsRepository } from './modules/webhooks/webhook-endpoints.repository.js';
 import { WebhookFanOut } from './modules/webhooks/webhook-fan-out.js';
@@ -179,6 +180,7 @@ export class RosterModule {
         LibrariesRepository,
         LibrariesService,
         UsersRepository,
+        UserPurge,
         UserGroupsLoader,
         UsersService,
         GroupsRepository,

@@ -189,6 +189,48 @@ describe.each(databaseKinds())('Change events on %s', (kind) => {
     expect(audit.text + refusals.text).not.toContain(secret);
   });
 
+  it('records a purge as user.purged, a group deleted and a library created, renamed and deleted', async () => {
+    const gone = (await users.create({ userName: 'purgeable@example.com' })).body;
+    const group = (await groups.create({ displayName: 'Short-lived' })).body;
+    expect((await users.delete(gone.id)).status).toBe(204);
+    expect((await groups.delete(group.id)).status).toBe(204);
+    await newEvents();
+    const purged = await admin<{ purged: number }>('POST', '/purge', { olderThanDays: 0 });
+    expect(purged.status).toBe(200);
+    expect(purged.body.purged).toBeGreaterThanOrEqual(1);
+    const library = (await admin<{ id: string }>('POST', '/libraries', { displayName: 'Atlases' })).body;
+    expect((await admin('PATCH', `/libraries/${library.id}`, { displayName: 'World atlases' })).status).toBe(200);
+    expect((await admin('DELETE', `/libraries/${library.id}`)).status).toBe(204);
+    const events = await newEvents();
+    const purgedEvents = events.filter((event) => event.type === 'user.purged');
+    expect(purgedEvents.map((event) => event.resource.id)).toContain(gone.id);
+    expect(purgedEvents.find((event) => event.resource.id === gone.id)).toMatchObject({ actor: { type: 'admin' }, resource: { type: 'User', version: 2 }, data: {} });
+    expect(events.filter((event) => event.type.startsWith('library.')).map((event) => [event.type, event.resource.id, event.actor.type])).toEqual([
+      ['library.created', library.id, 'admin'],
+      ['library.updated', library.id, 'admin'],
+      ['library.deleted', library.id, 'admin'],
+    ]);
+    expect(events.find((event) => event.type === 'library.updated')?.data).toEqual({ changed: ['displayName'] });
+    // The group's deletion came before the cursor was taken: it is in the stream, once.
+    const all = (await pullAll(roster, tenantId, undefined, 1000, 'group.deleted')).events;
+    expect(all.map((event) => event.resource.id)).toEqual([group.id]);
+    // Purging again finds nothing and records nothing.
+    expect((await admin<{ purged: number }>('POST', '/purge', { olderThanDays: 0 })).body).toEqual({ purged: 0 });
+    expect(await newEvents()).toEqual([]);
+  });
+
+  it("keeps each tenant's audit log to itself", async () => {
+    const other = await createTenantWithConnection(roster.http);
+    const otherUsers = usersApi(roster, await requestAccessToken(roster.http, other));
+    const theirs = (await otherUsers.create({ userName: 'elsewhere@example.com' })).body;
+    const ours = await roster.http.get<StreamPage<{ resource: { id: string } | null; actor: { id: string } }>>(`/admin/tenants/${tenantId}/audit?limit=1000`, { token: TEST_ADMIN_TOKEN });
+    expect(ours.body.data.some((entry) => entry.resource?.id === theirs.id || entry.actor.id === other.connectionId)).toBe(false);
+    const byResource = await roster.http.get<StreamPage<unknown>>(`/admin/tenants/${tenantId}/audit?resourceId=${theirs.id}`, { token: TEST_ADMIN_TOKEN });
+    expect(byResource.body.data).toEqual([]);
+    const theirAudit = await roster.http.get<StreamPage<{ resource: { id: string } | null }>>(`/admin/tenants/${other.tenantId}/audit?limit=1000`, { token: TEST_ADMIN_TOKEN });
+    expect(theirAudit.body.data.map((entry) => entry.resource?.id)).toEqual([other.connectionId, theirs.id]);
+  });
+
   it('records connections created and revoked through the admin API, never their secret', async () => {
     await newEvents();
     const created = await admin<{ id: string; clientSecret: string }>('POST', '/connections', { name: 'Okta', scopes: ['scim.read'] });

@@ -1,6 +1,7 @@
 import { Body, Get, HttpCode, Param, Post, UsePipes } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { asTenantId } from '../../domain/tenant-id.js';
+import { UserPurge } from '../users/user-purge.js';
 import { UsersService, type UserAccess } from '../users/users.service.js';
 import { AdminIdPipe } from './admin-id.pipe.js';
 import { RequireAdminScope } from './admin-scope.decorator.js';
@@ -11,7 +12,10 @@ import { PurgeDto } from './dto/role.dto.js';
 @AdminController('admin/tenants/:tenantId', 'Users')
 @UsePipes(new AdminIdPipe({ tenantId: 'Tenant', userId: 'User' }))
 export class AdminUsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly purges: UserPurge,
+  ) {}
 
   @Get('users/:userId/access')
   @RequireAdminScope('access:read')
@@ -26,6 +30,6 @@ export class AdminUsersController {
   @ApiOperation({ summary: 'Hard-delete users soft-deleted more than olderThanDays days ago.' })
   @ApiOkResponse({ type: PurgeAnswer, description: 'OK.' })
   purge(@Param('tenantId') tenantId: string, @Body() body: PurgeDto): Promise<{ purged: number }> {
-    return this.users.purge(asTenantId(tenantId), body.olderThanDays);
+    return this.purges.purge(asTenantId(tenantId), body.olderThanDays);
   }
 }

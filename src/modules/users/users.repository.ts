@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, LessThan, Not, type EntityManager, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, Not, type EntityManager, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { UserRoleEntity } from '../../database/entities/user-role.entity.js';
@@ -49,9 +49,21 @@ export class UsersRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Hard-deletes users soft-deleted before the cutoff; returns how many. */
-  async purgeDeletedBefore(tenant: TenantId, cutoff: IsoTimestamp): Promise<number> {
-    const result = await this.rows.delete({ tenantId: tenant, deletedAt: LessThan(cutoff) });
+  /** Up to `limit` users soft-deleted before the cutoff, locked for this transaction: the next purge batch. */
+  async deletedBefore(tenant: TenantId, cutoff: IsoTimestamp, limit: number, manager: EntityManager): Promise<{ id: string; version: number }[]> {
+    const rows = await manager.getRepository(UserEntity).find({
+      select: { id: true, version: true },
+      where: { tenantId: tenant, deletedAt: LessThan(cutoff) },
+      order: { id: 'ASC' },
+      take: limit,
+      ...(manager.connection.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    return rows.map((row) => ({ id: row.id, version: row.version }));
+  }
+
+  /** Hard-deletes these soft-deleted users (their groups, grants and index rows go by cascade); how many went. */
+  async purge(tenant: TenantId, ids: readonly string[], manager: EntityManager): Promise<number> {
+    const result = await manager.getRepository(UserEntity).delete({ tenantId: tenant, id: In([...ids]), deletedAt: Not(IsNull()) });
     return result.affected ?? 0;
   }
 

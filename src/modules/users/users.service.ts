@@ -177,13 +177,6 @@ export class UsersService implements OnModuleInit {
     };
   }
 
-  /** Hard-deletes users soft-deleted more than `olderThanDays` days ago. */
-  async purge(tenant: TenantId, olderThanDays: number): Promise<{ purged: number }> {
-    await this.tenants.require(tenant);
-    const cutoff = new Date(Date.now() - olderThanDays * 86_400_000).toISOString();
-    return { purged: await this.users.purgeDeletedBefore(tenant, cutoff) };
-  }
-
   private async update(
     tenant: TenantId,
     id: string,
