@@ -1,9 +1,10 @@
 import { ScimError } from './errors.js';
 import { attrPath } from './filter/ast.js';
 import { createSchemaResolver } from './filter/attribute-resolver.js';
-import { isPresent, isRecord, type ScimObject, setMember } from './patch/scim-json.js';
+import { isPresent, isRecord, type ScimObject } from './patch/scim-json.js';
+import { ALWAYS_KEPT, compileProjectionPlan, type ExtensionPlan, type MemberPlan, type ProjectionPlan } from './projection-plan.js';
 import type { AttributeDefinition } from './schemas/characteristics.js';
-import { findAttributeByName, findExtension, type ResourceContext, topLevelAttributes } from './validation/resource-context.js';
+import type { ResourceContext } from './validation/resource-context.js';
 
 /** One name from `attributes` or `excludedAttributes`, spelled as the schemas spell it (RFC 7644 §3.10). */
 export interface AttributeRef {
@@ -19,9 +20,8 @@ export interface Projection {
   readonly excludedAttributes?: readonly AttributeRef[];
 }
 
-// RFC 7643 §3.1 gives schemas and meta no "returned"; Roster always returns them, since
-// clients read meta.version and meta.location whatever they projected.
-const ALWAYS_KEPT = new Set(['schemas', 'meta']);
+// RFC 7643 §3.1 gives schemas and meta no "returned"; Roster always returns them (ALWAYS_KEPT),
+// since clients read meta.version and meta.location whatever they projected.
 
 /**
  * RFC 7644 §3.4.2.5: parses `attributes` / `excludedAttributes`, a comma-separated list of
@@ -54,12 +54,42 @@ export interface ProjectionParams {
   readonly excludedAttributes?: string;
 }
 
-/** RFC 7644 §3.4.2.5: both lists at once; read before any work so a typo costs nothing. */
+/** Distinct attribute lists remembered per resource type; a client sending ever new ones only refills it. */
+const MAX_REMEMBERED_PROJECTIONS = 256;
+const parsedProjections = new WeakMap<ResourceContext, Map<string, Projection>>();
+
+/**
+ * RFC 7644 §3.4.2.5: both lists at once; read before any work so a typo costs nothing. The same
+ * lists give the same (frozen) Projection, so its compiled plan is found again (projection-plan.ts).
+ */
 export function parseProjection(params: ProjectionParams, context: ResourceContext): Projection {
-  return {
+  let known = parsedProjections.get(context);
+  if (known === undefined) parsedProjections.set(context, (known = new Map()));
+  const key = `${params.attributes ?? '\u0001'}\u0000${params.excludedAttributes ?? '\u0001'}`;
+  const remembered = known.get(key);
+  if (remembered !== undefined) return remembered;
+  const projection = Object.freeze({
     attributes: parseAttributeList(params.attributes, context),
     excludedAttributes: parseAttributeList(params.excludedAttributes, context),
-  };
+  });
+  if (known.size >= MAX_REMEMBERED_PROJECTIONS) known.clear();
+  known.set(key, projection);
+  return projection;
+}
+
+const compiledPlans = new WeakMap<Projection, { readonly context: ResourceContext; readonly plan: ProjectionPlan }>();
+
+/** The projection's plan for `context`, compiled on first use. */
+function planOf(projection: Projection, context: ResourceContext): ProjectionPlan {
+  const compiled = compiledPlans.get(projection);
+  if (compiled !== undefined && compiled.context === context) return compiled.plan;
+  const plan = compileProjectionPlan(context, {
+    namesAttributes: projection.attributes !== undefined,
+    isReturned: (attribute, extension) => isReturned(attribute, extension, projection),
+    isSubReturned: (parent, extension, sub) => isSubReturned(parent, extension, sub, projection),
+  });
+  compiledPlans.set(projection, { context, plan });
+  return plan;
 }
 
 /** Whether the client named attributes at all (RFC 7644 §3.4.2.5), i.e. asked for the resource in a PATCH answer. */
@@ -102,64 +132,68 @@ function isSubReturned(parent: AttributeDefinition, extension: string | undefine
  * skip loading what is not returned (STYLE.md §5: `excludedAttributes=members` never loads
  * members). Core and common attributes appear by name, extension ones as `urn:…:name`.
  */
-export function requestedTopLevelAttributes(projection: Projection, context: ResourceContext): Set<string> {
-  const names = new Set<string>(ALWAYS_KEPT);
-  for (const attribute of topLevelAttributes(context)) {
-    if (isReturned(attribute, undefined, projection)) names.add(attribute.name);
-  }
-  for (const { schema } of context.extensions) {
-    for (const attribute of schema.attributes) {
-      if (isReturned(attribute, schema.id, projection)) names.add(`${schema.id}:${attribute.name}`);
-    }
-  }
-  return names;
+export function requestedTopLevelAttributes(projection: Projection, context: ResourceContext): ReadonlySet<string> {
+  return planOf(projection, context).returnedTopLevel;
 }
 
 /**
  * RFC 7644 §3.4.2.5 and §3.9: a new resource holding only what the client asked for. `returned:
  * never` values (password) are dropped even without a projection; `always` ones are kept; an
- * extension left empty is dropped while its URN stays in `schemas`.
+ * extension left empty is dropped while its URN stays in `schemas`. A key the schemas do not know
+ * (only our own mapper writes resources) counts as `returned: default`.
  */
 export function projectResource(resource: ScimObject, projection: Projection, context: ResourceContext): ScimObject {
-  const result: ScimObject = {};
-  const topLevel = topLevelAttributes(context);
+  const plan = planOf(projection, context);
+  const result = new ProjectedObject();
   for (const [key, value] of Object.entries(resource)) {
     if (ALWAYS_KEPT.has(key)) {
-      setMember(result, key, value);
+      result.set(key, value);
       continue;
     }
-    const extension = findExtension(context, key);
+    const member = plan.top.get(key.toLowerCase()) ?? plan.unknown;
     const projected =
-      extension !== undefined && isRecord(value)
-        ? projectAttributes(value, extension.attributes, extension.id, projection)
-        : projectMember(findAttributeByName(topLevel, key), undefined, value, projection);
-    if (isPresent(projected)) setMember(result, key, projected);
+      member.kind === 'extension' ? (isRecord(value) ? projectExtension(value, member, plan.unknown) : applyMember(plan.unknown, value)) : applyMember(member, value);
+    if (isPresent(projected)) result.set(key, projected);
   }
-  return result;
+  return result.object;
 }
 
-function projectAttributes(object: ScimObject, attributes: readonly AttributeDefinition[], extension: string, projection: Projection): ScimObject {
-  const result: ScimObject = {};
+function projectExtension(object: ScimObject, extension: ExtensionPlan, unknown: MemberPlan): ScimObject {
+  const result = new ProjectedObject();
   for (const [key, value] of Object.entries(object)) {
-    const projected = projectMember(findAttributeByName(attributes, key), extension, value, projection);
-    if (isPresent(projected)) setMember(result, key, projected);
+    const projected = applyMember(extension.members.get(key.toLowerCase()) ?? unknown, value);
+    if (isPresent(projected)) result.set(key, projected);
   }
-  return result;
+  return result.object;
 }
 
-// A key the schemas do not know (only our own mapper writes resources) counts as `returned: default`.
-function projectMember(attribute: AttributeDefinition | undefined, extension: string | undefined, value: unknown, projection: Projection): unknown {
-  if (attribute === undefined) return projection.attributes === undefined ? value : undefined;
-  if (!isReturned(attribute, extension, projection)) return undefined;
-  if (attribute.type !== 'complex') return value;
+function applyMember(member: MemberPlan, value: unknown): unknown {
+  if (member.kind === 'drop') return undefined;
+  if (member.kind === 'keep') return value;
   const projectOne = (element: unknown): unknown => {
     if (!isRecord(element)) return element;
-    const kept: ScimObject = {};
+    const kept = new ProjectedObject();
     for (const [key, subValue] of Object.entries(element)) {
-      const sub = findAttributeByName(attribute.subAttributes ?? [], key);
-      if (sub === undefined || isSubReturned(attribute, extension, sub, projection)) setMember(kept, key, subValue);
+      if (member.subs.get(key.toLowerCase()) !== false) kept.set(key, subValue);
     }
-    return kept;
+    return kept.object;
   };
   return Array.isArray(value) ? value.map(projectOne).filter(isPresent) : projectOne(value);
+}
+
+/**
+ * The answer being built: a name set twice in two spellings keeps the last, as setMember does
+ * (RFC 7643 §2.1), without setMember's scan of every key for every name.
+ */
+class ProjectedObject {
+  readonly object: ScimObject = {};
+  private readonly spellings = new Map<string, string>();
+
+  set(key: string, value: unknown): void {
+    const folded = key.toLowerCase();
+    const earlier = this.spellings.get(folded);
+    if (earlier !== undefined) delete this.object[earlier];
+    this.spellings.set(folded, key);
+    Object.defineProperty(this.object, key, { value, writable: true, enumerable: true, configurable: true });
+  }
 }
