@@ -150,10 +150,11 @@ export function projectResource(resource: ScimObject, projection: Projection, co
       result.set(key, value);
       continue;
     }
-    const member = plan.top.get(key.toLowerCase()) ?? plan.unknown;
+    const folded = key.toLowerCase();
+    const member = plan.top.get(folded) ?? plan.unknown;
     const projected =
       member.kind === 'extension' ? (isRecord(value) ? projectExtension(value, member, plan.unknown) : applyMember(plan.unknown, value)) : applyMember(member, value);
-    if (isPresent(projected)) result.set(key, projected);
+    if (isPresent(projected)) result.set(key, projected, folded);
   }
   return result.object;
 }
@@ -161,8 +162,9 @@ export function projectResource(resource: ScimObject, projection: Projection, co
 function projectExtension(object: ScimObject, extension: ExtensionPlan, unknown: MemberPlan): ScimObject {
   const result = new ProjectedObject();
   for (const [key, value] of Object.entries(object)) {
-    const projected = applyMember(extension.members.get(key.toLowerCase()) ?? unknown, value);
-    if (isPresent(projected)) result.set(key, projected);
+    const folded = key.toLowerCase();
+    const projected = applyMember(extension.members.get(folded) ?? unknown, value);
+    if (isPresent(projected)) result.set(key, projected, folded);
   }
   return result.object;
 }
@@ -174,7 +176,8 @@ function applyMember(member: MemberPlan, value: unknown): unknown {
     if (!isRecord(element)) return element;
     const kept = new ProjectedObject();
     for (const [key, subValue] of Object.entries(element)) {
-      if (member.subs.get(key.toLowerCase()) !== false) kept.set(key, subValue);
+      const folded = key.toLowerCase();
+      if (member.subs.get(folded) !== false) kept.set(key, subValue, folded);
     }
     return kept.object;
   };
@@ -189,11 +192,12 @@ class ProjectedObject {
   readonly object: ScimObject = {};
   private readonly spellings = new Map<string, string>();
 
-  set(key: string, value: unknown): void {
-    const folded = key.toLowerCase();
+  set(key: string, value: unknown, folded = key.toLowerCase()): void {
     const earlier = this.spellings.get(folded);
     if (earlier !== undefined) delete this.object[earlier];
     this.spellings.set(folded, key);
-    Object.defineProperty(this.object, key, { value, writable: true, enumerable: true, configurable: true });
+    // A plain assignment, except for the one name it would not store as a key.
+    if (key === '__proto__') Object.defineProperty(this.object, key, { value, writable: true, enumerable: true, configurable: true });
+    else this.object[key] = value;
   }
 }
