@@ -13,8 +13,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * an HMAC needs the key itself to sign (Standard Webhooks 1.0). They are never answered after
  * creation or rotation, and never logged.
  */
-export class Webhooks1764800000000 implements MigrationInterface {
-  name = 'Webhooks1764800000000';
+export class Webhooks1765000000000 implements MigrationInterface {
+  name = 'Webhooks1765000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE webhook_endpoints (
