@@ -11,6 +11,8 @@ export interface BenchOptions {
   readonly warmupSeconds: number;
   readonly connections: number;
   readonly jsonFile: string | undefined;
+  /** PostgreSQL only: seed as a first sync leaves the tables, without statistics (no VACUUM ANALYZE, no index build). */
+  readonly withoutStatistics: boolean;
 }
 
 /** Issue 5: the default run compares a small and a large tenant. */
@@ -41,6 +43,7 @@ interface RawOptions {
   warmup: number;
   connections: number;
   json?: string;
+  statistics: boolean;
 }
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -53,6 +56,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--warmup <s>', 'unmeasured seconds before each scenario', positiveNumber, 1)
     .option('--connections <n>', 'concurrent connections', positiveInteger, 10)
     .option('--json <file>', 'also write the figures as JSON')
+    .option('--no-statistics', 'PostgreSQL: a tenant fresh from its first sync (no VACUUM ANALYZE, indexes kept through the load)')
     .parse(argv, { from: 'user' });
   const raw = command.opts<RawOptions>();
   return {
@@ -63,5 +67,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     warmupSeconds: raw.warmup,
     connections: raw.connections,
     jsonFile: raw.json,
+    withoutStatistics: !raw.statistics,
   };
 }
