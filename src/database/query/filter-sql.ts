@@ -21,7 +21,7 @@ import { unindexedCheck } from './unindexed-check.js';
  * - meta.created / meta.lastModified are columns; meta.resourceType is known without a query.
  * Plans: a selective condition is written `id IN (SELECT resource_id … )`, which both engines
  * answer from the (tenant, attr, sub, key) index; the other conjuncts of an `and` are
- * correlated EXISTS probes on the (resource, attr, element) index, so `userName eq "x" and
+ * correlated EXISTS probes on the (resource, attr, sub, element) index, so `userName eq "x" and
  * active eq true` costs one lookup, not a walk over every active user.
  */
 export function filterToSql(filter: Filter, resolve: AttributeResolver, table: ResourceTable, params: SqlParams, tenant: string): CompiledFilter {
