@@ -15,6 +15,8 @@ export interface BenchOptions {
   readonly events: boolean;
   /** Events in the large stream of the pull API measure. */
   readonly pullEvents: number;
+  /** PostgreSQL only: seed as a first sync leaves the tables, without statistics (no VACUUM ANALYZE, no index build). */
+  readonly withoutStatistics: boolean;
 }
 
 /** Issue 5: the default run compares a small and a large tenant. */
@@ -47,6 +49,7 @@ interface RawOptions {
   json?: string;
   events: boolean;
   pullEvents: number;
+  statistics: boolean;
 }
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -61,6 +64,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--json <file>', 'also write the figures as JSON')
     .option('--no-events', 'skip the change-events stage (webhook write cost, delivery lag, pull API at a million events)')
     .option('--pull-events <n>', 'events in the large stream of the pull API measure', positiveInteger, 1_000_000)
+    .option('--no-statistics', 'PostgreSQL: a tenant fresh from its first sync (no VACUUM ANALYZE, indexes kept through the load)')
     .parse(argv, { from: 'user' });
   const raw = command.opts<RawOptions>();
   const scenarios = raw.scenario?.split(',').map((name) => name.trim()).filter((name) => name !== '');
@@ -75,5 +79,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     warmupSeconds: raw.warmup,
     connections: raw.connections,
     jsonFile: raw.json,
+    withoutStatistics: !raw.statistics,
   };
 }

@@ -18,7 +18,7 @@ const built = chosen.filter((scenario): scenario is BuiltScenario => scenario.bu
 const pending = chosen.filter((scenario): scenario is PendingScenario => !scenario.built);
 
 process.stdout.write(
-  `Roster bench: ${options.db}, sizes ${options.sizes.join(', ')}, ${options.connections} connections, ` +
+  `Roster bench: ${options.db}${options.db === 'postgres' && options.withoutStatistics ? ' without statistics (a tenant fresh from its first sync)' : ''}, sizes ${options.sizes.join(', ')}, ${options.connections} connections, ` +
     `${options.warmupSeconds} s warm-up + ${options.durationSeconds} s per scenario, ${availableParallelism()} CPUs, node ${process.version}\n` +
     'Load generator, service and baseline share this machine; ratios to the baseline are the figures to compare.\n\n',
 );

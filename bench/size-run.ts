@@ -53,7 +53,7 @@ export async function runSize(
   pending: readonly PendingScenario[],
   options: BenchOptions,
 ): Promise<SizeFigures> {
-  const seeded = await seedTenant(database.options, size);
+  const seeded = await seedTenant(database.options, size, { withStatistics: !options.withoutStatistics });
   const adminToken = randomBytes(24).toString('hex');
   const serviceEnv = {
     DATABASE_URL: database.url,

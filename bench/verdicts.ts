@@ -10,12 +10,17 @@ export interface Verdict {
 /** Issue 5's goals, as ratios within this one run; issue 6's per-scenario goals live on the scenarios. */
 export const GOALS = {
   getUserShareOfBaseline: 0.4,
+  /** Issue 15: an IdP's match-by-filter costs little more than a GET by id, with or without statistics. */
+  filterShareOfGetUser: 0.6,
   maxLoopStallMs: 50,
   maxRssGrowthMb: 50,
   maxStartupVsBaseline: 2,
 } as const;
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+/** The filters every Entra or Okta sync sends per user. */
+const FILTERS_JUDGED_AGAINST_GET = ['filter-user-name', 'filter-external-id', 'filter-work-email'] as const;
 
 export function judge(sizes: readonly SizeFigures[], scenarios: readonly BuiltScenario[]): Verdict[] {
   const verdicts: Verdict[] = [];
@@ -27,6 +32,16 @@ export function judge(sizes: readonly SizeFigures[], scenarios: readonly BuiltSc
         goal: `GET /Users/{id} ≥ ${GOALS.getUserShareOfBaseline} × baseline throughput (${at})`,
         passed: getUser.ratioToBaseline >= GOALS.getUserShareOfBaseline,
         detail: `${fixed(getUser.ratioToBaseline)} (${fixed(getUser.okPerSecond, 0)} vs ${fixed(size.baseline.okPerSecond, 0)} req/s)`,
+      });
+    }
+    for (const name of FILTERS_JUDGED_AGAINST_GET) {
+      const filter = size.scenarios.find((run) => run.name === name);
+      if (!filter || !getUser) continue;
+      const share = filter.okPerSecond / getUser.okPerSecond;
+      verdicts.push({
+        goal: `${name} ≥ ${GOALS.filterShareOfGetUser} × GET /Users/{id} throughput (${at})`,
+        passed: share >= GOALS.filterShareOfGetUser,
+        detail: `${fixed(share)} (${fixed(filter.okPerSecond, 0)} vs ${fixed(getUser.okPerSecond, 0)} req/s)`,
       });
     }
     for (const scenario of scenarios) {

@@ -7,6 +7,8 @@ import { MIGRATIONS } from '../../src/database/migrations/index.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { startRosterOn } from '../support/roster-harness.js';
+import { GROUP_SCHEMA } from '../support/scim-groups.js';
+import { USER_SCHEMA } from '../support/scim-users.js';
 
 describe.each(databaseKinds())('migrations on %s', (kind) => {
   let database: TestDatabase;
@@ -56,6 +58,32 @@ describe.each(databaseKinds())('migrations on %s', (kind) => {
       const found = await roster.http.get<{ totalResults: number; Resources: { id: string }[] }>(`/scim/v2/Users?filter=${filter}`, { token });
       expect(found.body.totalResults).toBe(1);
       expect(found.body.Resources[0].id).toBe(id);
+    } finally {
+      await roster.close();
+    }
+  });
+
+  it('count the live resources of every tenant written before the counts existed', async () => {
+    const roster = await startRosterOn(database.options);
+    try {
+      const connection = await createTenantWithConnection(roster.http);
+      const token = await requestAccessToken(roster.http, connection);
+      const created = await Promise.all(
+        ['kept-1', 'kept-2', 'gone'].map((name) => roster.http.post<{ id: string }>('/scim/v2/Users', { token, body: { schemas: [USER_SCHEMA], userName: name } })),
+      );
+      expect(created.map((response) => response.status)).toEqual([201, 201, 201]);
+      expect((await roster.http.delete(`/scim/v2/Users/${created[2].body.id}`, { token })).status).toBe(204);
+      expect((await roster.http.post('/scim/v2/Groups', { token, body: { schemas: [GROUP_SCHEMA], displayName: 'Team' } })).status).toBe(201);
+      const dataSource = new DataSource(buildDataSourceOptions(database.options));
+      await dataSource.initialize();
+      await dataSource.undoLastMigration();
+      await dataSource.runMigrations();
+      await dataSource.destroy();
+
+      const total = async (type: string): Promise<number> => (await roster.http.get<{ totalResults: number }>(`/scim/v2/${type}?count=0`, { token })).body.totalResults;
+      expect(await total('Users')).toBe(2);
+      expect(await total('Groups')).toBe(1);
+      expect(await total('Libraries')).toBe(0);
     } finally {
       await roster.close();
     }

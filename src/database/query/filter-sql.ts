@@ -7,6 +7,7 @@ import { indexedAttrName, MARKER_SUB } from '../../scim/query/indexed-values.js'
 import { keyCondition, type RowCondition, SQL_OPS } from './key-conditions.js';
 import type { RelationAttribute, ResourceTable, SqlParams } from './resource-table.js';
 import { compareSelectivity, flattenAnd } from './selectivity.js';
+import { unindexedCheck } from './unindexed-check.js';
 
 /**
  * RFC 7644 §3.4.2.2 filters compiled to one parameterised SQL condition over a resource table,
@@ -20,12 +21,24 @@ import { compareSelectivity, flattenAnd } from './selectivity.js';
  * - meta.created / meta.lastModified are columns; meta.resourceType is known without a query.
  * Plans: a selective condition is written `id IN (SELECT resource_id … )`, which both engines
  * answer from the (tenant, attr, sub, key) index; the other conjuncts of an `and` are
- * correlated EXISTS probes on the (resource, attr, element) index, so `userName eq "x" and
+ * correlated EXISTS probes on the (resource, attr, sub, element) index, so `userName eq "x" and
  * active eq true` costs one lookup, not a walk over every active user.
  */
-export function filterToSql(filter: Filter, resolve: AttributeResolver, table: ResourceTable, params: SqlParams, tenant: string): string {
+export function filterToSql(filter: Filter, resolve: AttributeResolver, table: ResourceTable, params: SqlParams, tenant: string): CompiledFilter {
   compileMatcher(filter, resolve);
-  return new FilterCompiler(resolve, table, params, tenant).resource(filter, 'in');
+  const compiler = new FilterCompiler(resolve, table, params, tenant);
+  return { sql: compiler.resource(filter, 'in'), isKeyed: compiler.isKeyed(filter) };
+}
+
+export interface CompiledFilter {
+  /** A condition over the resource table's alias. */
+  readonly sql: string;
+  /**
+   * Whether every match is found by an equality on a key (a value lookup or a link row), as
+   * `id IN (SELECT …)` at the top of the condition: the list then goes in by that lookup and
+   * only checks the resource's tenant (resource-lister.ts).
+   */
+  readonly isKeyed: boolean;
 }
 
 /**
@@ -90,6 +103,17 @@ class FilterCompiler {
       case 'valuePath':
         return this.valuePath(filter, mode);
     }
+  }
+
+  /** Whether resource(filter, 'in') is driven by an equality on a key (the top conjunct scoring 4 is always an `IN`). */
+  isKeyed(filter: Filter): boolean {
+    if (filter.kind === 'and') {
+      const conjuncts = flattenAnd(filter);
+      const scores = conjuncts.map((c) => this.selectivity(c));
+      const driver = conjuncts[scores.indexOf(Math.max(...scores))];
+      return driver !== undefined && this.isKeyed(driver);
+    }
+    return (filter.kind === 'compare' || filter.kind === 'valuePath') && this.selectivity(filter) >= 4;
   }
 
   /** Rough selectivity, used only to choose which conjunct drives the plan: 0 means "scan anyway". */
@@ -160,11 +184,11 @@ class FilterCompiler {
       const anchored = this.elementTarget(filter, anchor.path);
       driver = `${a}.sub = ${this.params.add(anchored.sub)} AND ${this.valueCondition(anchored.leaf, anchor.op, anchor.value as string | number | boolean)(a)}`;
     }
-    const where = `${a}.tenant_id = ${this.tenant} AND ${a}.attr = ${this.params.add(outer.attr)} AND ${driver} AND ${this.element(filter, filter.filter, a, anchor)}`;
+    const where = `${a}.attr = ${this.params.add(outer.attr)} AND ${driver} AND ${this.element(filter, filter.filter, a, anchor)}`;
     if (mode === 'in' && anchor !== undefined) {
-      return `${this.id} IN (SELECT ${a}.resource_id FROM ${this.table.valuesTable} ${a} WHERE ${where})`;
+      return `${this.id} IN (SELECT ${a}.resource_id FROM ${this.table.valuesTable} ${a} WHERE ${a}.tenant_id = ${this.tenant} AND ${where})`;
     }
-    return `EXISTS (SELECT 1 FROM ${this.table.valuesTable} ${a} WHERE ${a}.resource_id = ${this.id} AND ${where})`;
+    return `EXISTS (SELECT 1 FROM ${this.table.valuesTable} ${a} WHERE ${a}.resource_id = ${this.id} AND ${this.ownedByTenant(a)} AND ${where})`;
   }
 
   /**
@@ -199,11 +223,11 @@ class FilterCompiler {
   private elementRow(a: string, sub: string, condition?: RowCondition): string {
     const b = this.params.alias();
     const where = [
-      `${b}.tenant_id = ${this.tenant}`,
       `${b}.resource_id = ${a}.resource_id`,
       `${b}.attr = ${a}.attr`,
       `${b}.element = ${a}.element`,
       `${b}.sub = ${this.params.add(sub)}`,
+      this.ownedByTenant(b),
       ...(condition === undefined ? [] : [condition(b)]),
     ];
     return `EXISTS (SELECT 1 FROM ${this.table.valuesTable} ${b} WHERE ${where.join(' AND ')})`;
@@ -247,14 +271,18 @@ class FilterCompiler {
   /** Rows of one attribute (and sub-attribute) of the resource, optionally meeting a condition. */
   private rows(attr: string, sub: string, condition: RowCondition | undefined, mode: Mode): string {
     const v = this.params.alias();
-    const where = [
-      `${v}.tenant_id = ${this.tenant}`,
-      `${v}.attr = ${this.params.add(attr)}`,
-      `${v}.sub = ${this.params.add(sub)}`,
-      ...(condition === undefined ? [] : [condition(v)]),
-    ].join(' AND ');
-    if (mode === 'in') return `${this.id} IN (SELECT ${v}.resource_id FROM ${this.table.valuesTable} ${v} WHERE ${where})`;
-    return `EXISTS (SELECT 1 FROM ${this.table.valuesTable} ${v} WHERE ${v}.resource_id = ${this.id} AND ${where})`;
+    const where = [`${v}.attr = ${this.params.add(attr)}`, `${v}.sub = ${this.params.add(sub)}`, ...(condition === undefined ? [] : [condition(v)])].join(' AND ');
+    if (mode === 'in') return `${this.id} IN (SELECT ${v}.resource_id FROM ${this.table.valuesTable} ${v} WHERE ${v}.tenant_id = ${this.tenant} AND ${where})`;
+    return `EXISTS (SELECT 1 FROM ${this.table.valuesTable} ${v} WHERE ${v}.resource_id = ${this.id} AND ${this.ownedByTenant(v)} AND ${where})`;
+  }
+
+  /**
+   * The tenant of a values row found by its resource: a probe goes in by the resource id alone
+   * (the resource index leads with it), since a tenant test PostgreSQL could index would, without
+   * statistics, look as cheap and walk the tenant's lookup index instead (unindexed-check.ts).
+   */
+  private ownedByTenant(alias: string): string {
+    return unindexedCheck(`${alias}.tenant_id = ${this.tenant}`);
   }
 
   /** Only conditions an index answers drive the plan; the rest are probed per candidate. */

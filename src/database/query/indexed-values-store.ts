@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { IndexedValue } from '../../scim/query/indexed-values.js';
 import { keyPrefixOf } from '../../scim/query/value-keys.js';
+import { unindexedCheck } from './unindexed-check.js';
 
 const COLUMNS = ['tenant_id', 'resource_id', 'attr', 'sub', 'element', 'key_prefix', 'text_key', 'num_value'];
 // Well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
@@ -9,7 +10,8 @@ const ROWS_PER_INSERT = 1000;
 
 /**
  * Replaces one resource's filter index rows (src/scim/query/indexed-values.ts) inside the
- * caller's transaction, so the index never disagrees with the resource it describes.
+ * caller's transaction, so the index never disagrees with the resource it describes. The rows
+ * are found by the resource index alone (unindexed-check.ts says why the tenant is not a key).
  */
 export async function replaceIndexedValues(
   manager: EntityManager,
@@ -22,7 +24,7 @@ export async function replaceIndexedValues(
     .createQueryBuilder()
     .delete()
     .from(valuesTable)
-    .where('tenant_id = :tenant AND resource_id = :resourceId', { tenant, resourceId })
+    .where(`resource_id = :resourceId AND ${unindexedCheck('tenant_id = :tenant')}`, { tenant, resourceId })
     .execute();
   await insertIndexedValues(manager, valuesTable, tenant, [{ resourceId, rows }]);
 }

@@ -5,6 +5,7 @@ import { parseFilter } from '../../scim/filter/parser.js';
 import { decodeCursor, encodeCursor, queryFingerprint } from '../../scim/query/cursor.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { filterToSql } from './filter-sql.js';
+import { liveCount } from './resource-counts.js';
 import { ResourceLister } from './resource-lister.js';
 import { type ResourceTable, SqlParams } from './resource-table.js';
 import { sortExpression } from './sort-sql.js';
@@ -43,14 +44,16 @@ export async function listIds(
     ...(sort === undefined ? {} : { sort }),
     params: params.values,
   });
+  // An unfiltered list's total is the tenant's count kept by the write path, not a count of the tenant.
+  const count = (): Promise<number> => (filter === undefined ? liveCount(manager, table, tenant) : lister.count());
   const { page } = request;
   if (page.kind === 'index') {
-    const [total, ids] = await Promise.all([lister.count(), lister.pageByIndex(page.startIndex, page.count)]);
+    const [total, ids] = await Promise.all([count(), lister.pageByIndex(page.startIndex, page.count)]);
     return { total, ids, startIndex: page.startIndex };
   }
   const fingerprint = queryFingerprint([table.resourceType, request.filter, request.sortBy, request.sortBy === undefined ? undefined : request.sortOrder]);
   const position = decodeCursor(page.cursor, fingerprint, lister.keyCount);
-  const [total, found] = await Promise.all([lister.count(), lister.pageByCursor(position, page.count)]);
+  const [total, found] = await Promise.all([count(), lister.pageByCursor(position, page.count)]);
   return {
     total,
     ids: found.ids,

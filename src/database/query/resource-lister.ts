@@ -3,15 +3,17 @@ import type { TenantId } from '../../domain/tenant-id.js';
 import type { KeyValue } from '../../scim/query/cursor.js';
 import { runSql } from '../run-sql.js';
 import type { SortOrder } from '../../scim/query/list-request.js';
+import type { CompiledFilter } from './filter-sql.js';
 import type { ResourceTable } from './resource-table.js';
 import type { SortExpression } from './sort-sql.js';
+import { unindexedCheck } from './unindexed-check.js';
 
 /** What to list: one tenant's live resources of a table, optionally filtered and sorted. */
 export interface ListPlan {
   readonly table: ResourceTable;
   readonly tenant: TenantId;
-  /** Compiled filter (a condition over the table's alias) and sort; both use `params`. */
-  readonly filter?: string;
+  /** Compiled filter (filter-sql.ts) and sort; both use `params`. */
+  readonly filter?: CompiledFilter;
   readonly sort?: { readonly expression: SortExpression; readonly order: SortOrder };
   readonly params: Record<string, unknown>;
 }
@@ -94,10 +96,17 @@ export class ResourceLister {
     return row.keys.map((value, i) => (i === 0 && this.keyCount === 3 ? Number(value) : (value as KeyValue)));
   }
 
+  /**
+   * The tenant's live rows, filtered. A keyed filter finds its rows by an index lookup, so the
+   * tenant and liveness are checked on what it found, in a form no index can answer: given a
+   * tenant test it could index, PostgreSQL without statistics may start from the tenant's rows
+   * and probe the lookup once per row (unindexed-check.ts).
+   */
   private source(): string {
     const { table, filter } = this.plan;
     const live = `${table.alias}.tenant_id = :listTenant${table.softDeleted ? ` AND ${table.alias}.deleted_at IS NULL` : ''}`;
-    return `${table.table} ${table.alias} WHERE ${live}${filter === undefined ? '' : ` AND ${filter}`}`;
+    if (filter === undefined) return `${table.table} ${table.alias} WHERE ${live}`;
+    return `${table.table} ${table.alias} WHERE ${filter.isKeyed ? unindexedCheck(live) : live} AND ${filter.sql}`;
   }
 
   private run<T>(sql: string, extra: Record<string, unknown>): Promise<T[]> {

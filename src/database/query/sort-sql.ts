@@ -3,6 +3,7 @@ import { attrPath } from '../../scim/filter/ast.js';
 import type { AttributeResolver } from '../../scim/filter/attribute-resolver.js';
 import { indexedAttrName } from '../../scim/query/indexed-values.js';
 import type { ResourceTable, SqlParams } from './resource-table.js';
+import { unindexedCheck } from './unindexed-check.js';
 
 /** The value a resource sorts by, as SQL over the resource table's alias; NULL when it has none. */
 export interface SortExpression {
@@ -41,7 +42,7 @@ export function sortExpression(sortBy: string, resolve: AttributeResolver, table
   const sub = leaf === attribute ? '' : leaf.name.toLowerCase();
   const column = numeric ? 'num_value' : 'text_key';
   return {
-    sql: `(SELECT ${s}.${column} FROM ${table.valuesTable} ${s} WHERE ${s}.tenant_id = ${tenant} AND ${s}.resource_id = ${table.alias}.id AND ${s}.attr = ${params.add(indexedAttrName(attribute, extension))} AND ${s}.sub = ${params.add(sub)} AND ${s}.element = 0 ORDER BY ${s}.${column} LIMIT 1)`,
+    sql: `(SELECT ${s}.${column} FROM ${table.valuesTable} ${s} WHERE ${s}.resource_id = ${table.alias}.id AND ${unindexedCheck(`${s}.tenant_id = ${tenant}`)} AND ${s}.attr = ${params.add(indexedAttrName(attribute, extension))} AND ${s}.sub = ${params.add(sub)} AND ${s}.element = 0 ORDER BY ${s}.${column} LIMIT 1)`,
     numeric,
   };
 }

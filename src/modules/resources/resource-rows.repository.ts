@@ -5,6 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { replaceIndexedValues } from '../../database/query/indexed-values-store.js';
 import { listIds, type ListedIds } from '../../database/query/list-query.js';
+import { changeLiveCount } from '../../database/query/resource-counts.js';
 import { inList, runSql } from '../../database/run-sql.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
@@ -77,6 +78,11 @@ export class ResourceRowsRepository {
     // TypeORM's deep-partial type cannot see through `data` (an open JSON object), hence the cast.
     const result = await manager.getRepository(definition.entity).update(where, { ...columns, version: expectedVersion + 1 } as QueryDeepPartialEntity<E>);
     return (result.affected ?? 0) > 0;
+  }
+
+  /** Moves the tenant's count of live resources of the type, in the write's transaction. */
+  async changeLiveCount(definition: ResourceDefinition, tenant: TenantId, delta: 1 | -1, manager: EntityManager): Promise<void> {
+    await changeLiveCount(manager, definition.table, tenant, delta);
   }
 
   /** Rewrites the resource's filter index rows from its stored document, in the write's transaction. */

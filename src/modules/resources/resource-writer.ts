@@ -32,7 +32,10 @@ export type ErrorExplainer = (error: unknown) => ScimError | undefined;
 /**
  * The write skeleton every resource type shares: one transaction; the row read under its lock;
  * `If-Match` (RFC 7644 §3.14); the type's rules; the version compare-and-set; the filter index
- * rewritten with the document; and the committed change recorded in the same transaction.
+ * rewritten with the document; the tenant's count of live resources moved by a create (or
+ * restore) or a delete (or soft delete); and the committed change recorded in the same
+ * transaction. Every row that becomes live or stops being live passes through here (a purge
+ * hard-deletes only rows a delete already took out of the count).
  */
 @Injectable()
 export class ResourceWriter {
@@ -53,6 +56,8 @@ export class ResourceWriter {
       const { row, after } = await store(manager);
       await this.rows.writeIndex(definition, tenant, row.id, row.data, manager);
       const details = await after?.(manager);
+      // Late in the transaction, like the stream position the change record takes: both lock a tenant-wide row until commit.
+      await this.rows.changeLiveCount(definition, tenant, 1, manager);
       await this.changes.record({ ...this.change(definition, tenant, row, 'created', details), after: row.data }, manager);
       return row;
     });
@@ -97,6 +102,7 @@ export class ResourceWriter {
     await this.inTransaction(explain, async (manager) => {
       const current = await this.locked(definition, tenant, id, ifMatch, manager);
       const details = await remove(current, manager);
+      await this.rows.changeLiveCount(definition, tenant, -1, manager);
       await this.changes.record({ ...this.change(definition, tenant, current, 'deleted', details), before: current.data }, manager);
     });
   }

@@ -1,0 +1,142 @@
+import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
+import { captureStatements, type CapturedStatement, rosterDataSource } from '../support/captured-sql.js';
+import { databaseKinds } from '../support/databases.js';
+import { startRoster, type RosterHarness } from '../support/roster-harness.js';
+import { usersApi, type UsersApi } from '../support/scim-users.js';
+
+// Enough users that the users table outgrows the few pages PostgreSQL would rather read whole
+// than probe by key (at about 300 users in a fresh database it reads them all, in under 2 ms,
+// and probes the lookup index by key once per user: linear in a table that small, not quadratic).
+const USERS = 400;
+const AT_ONCE = 10;
+const FILTERS = ['userName eq "user-250@example.com"', 'externalId eq "ext-250"', 'emails[type eq "work"].value eq "work-250@example.com"'];
+
+interface PlanNode {
+  readonly 'Node Type': string;
+  readonly 'Relation Name'?: string;
+  readonly 'Index Name'?: string;
+  readonly 'Index Cond'?: string;
+  readonly Plans?: PlanNode[];
+}
+
+type ExplainRow = { 'QUERY PLAN': { Plan: PlanNode }[] };
+
+/** A bound value as an SQL literal, for EXECUTE (the filter statements bind only text). */
+function literal(value: unknown): string {
+  if (typeof value !== 'string') throw new Error(`unexpected bound value ${JSON.stringify(value)}`);
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Every scan in a plan, as "<table> via <index>: <index condition>", or "<table> seq scan". */
+function scansOf(node: PlanNode): string[] {
+  const own = node['Relation Name'] === undefined ? [] : [`${node['Relation Name']} ${node['Index Name'] === undefined ? `${node['Node Type']}` : `via ${node['Index Name']}: ${node['Index Cond'] ?? 'no key'}`}`];
+  return [...own, ...(node.Plans ?? []).flatMap(scansOf)];
+}
+
+/** A scan that goes in by a key: the value lookup by its value, a values row or a user by the resource id. */
+function isKeyed(scan: string): boolean {
+  if (scan.startsWith('user_values via ix_user_values_lookup:')) return scan.includes('key_prefix');
+  if (scan.startsWith('user_values via ix_user_values_resource:')) return scan.includes('(resource_id)::text =');
+  if (scan.startsWith('users via users_pkey:')) return scan.includes('(id)::text =');
+  return false;
+}
+
+// Plans (and the statistics they may depend on) are PostgreSQL's; SQLite has no ANALYZE-less trap of this shape to test.
+const engines = databaseKinds().filter((kind) => kind === 'postgres');
+
+describe.each(engines)('Filter plans on a tenant fresh from its first sync, on %s', (kind) => {
+  let roster: RosterHarness;
+  let users: UsersApi;
+
+  /** PostgreSQL's plan for a statement as the service sent it, with its values. */
+  const customPlan = async (statement: CapturedStatement): Promise<PlanNode> => {
+    const rows = (await rosterDataSource(roster).query(`EXPLAIN (FORMAT JSON) ${statement.sql}`, [...statement.parameters])) as ExplainRow[];
+    return rows[0]['QUERY PLAN'][0].Plan;
+  };
+
+  /**
+   * The plan PostgreSQL would reuse for the statement prepared by name, after its fifth run:
+   * a generic plan, made without the values, so without what statistics say about them.
+   */
+  const genericPlan = async (statement: CapturedStatement): Promise<PlanNode> => {
+    const runner = rosterDataSource(roster).createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SET plan_cache_mode = force_generic_plan');
+      await runner.query(`PREPARE listed AS ${statement.sql}`);
+      const rows = (await runner.query(`EXPLAIN (FORMAT JSON) EXECUTE listed (${statement.parameters.map(literal).join(', ')})`)) as ExplainRow[];
+      await runner.query('DEALLOCATE listed');
+      await runner.query('RESET plan_cache_mode');
+      const plan = rows[0]['QUERY PLAN'][0].Plan;
+      // A generic plan compares with the parameters, not with their values.
+      expect(JSON.stringify(plan)).toMatch(/\$\d/);
+      return plan;
+    } finally {
+      await runner.release();
+    }
+  };
+
+  /** The statements a filtered list runs that read the filter index, and the scans PostgreSQL plans for each. */
+  const plannedScans = async (filter: string, planOf: (statement: CapturedStatement) => Promise<PlanNode>): Promise<{ sql: string; scans: string[] }[]> => {
+    const statements: CapturedStatement[] = await captureStatements(roster, async () => {
+      const listed = await roster.http.get<{ totalResults: number }>(`/scim/v2/Users?filter=${encodeURIComponent(filter)}`, { token: users.token });
+      expect(listed.status).toBe(200);
+      expect(listed.body.totalResults).toBe(1);
+    });
+    const lookups = statements.filter((statement) => statement.sql.includes('user_values'));
+    expect(lookups.length).toBeGreaterThan(0);
+    const planned: { sql: string; scans: string[] }[] = [];
+    for (const statement of lookups) planned.push({ sql: statement.sql, scans: scansOf(await planOf(statement)) });
+    return planned;
+  };
+
+  const expectKeyedPlans = async (planOf: (statement: CapturedStatement) => Promise<PlanNode>): Promise<void> => {
+    for (const filter of FILTERS) {
+      for (const { sql, scans } of await plannedScans(filter, planOf)) {
+        expect({ filter, sql, unkeyed: scans.filter((scan) => !isKeyed(scan)) }).toEqual({ filter, sql, unkeyed: [] });
+        expect(scans.some((scan) => scan.startsWith('user_values via ix_user_values_lookup:'))).toBe(true);
+      }
+    }
+  };
+
+  beforeAll(async () => {
+    roster = await startRoster(kind, { rateLimits: { readPerSecond: 100_000, writePerSecond: 100_000 } });
+    // Autovacuum would analyse the tables a minute into the test; an IdP's first sync does not wait for it.
+    await rosterDataSource(roster).query('ALTER TABLE users SET (autovacuum_enabled = false); ALTER TABLE user_values SET (autovacuum_enabled = false)');
+    users = usersApi(roster, await requestAccessToken(roster.http, await createTenantWithConnection(roster.http)));
+    for (let start = 0; start < USERS; start += AT_ONCE) {
+      await Promise.all(
+        Array.from({ length: AT_ONCE }, async (_, i) => {
+          const n = start + i;
+          const created = await users.create({
+            userName: `user-${n}@example.com`,
+            externalId: `ext-${n}`,
+            emails: [{ type: 'work', value: `work-${n}@example.com` }, { type: 'home', value: `home-${n}@example.org` }],
+          });
+          expect(created.status).toBe(201);
+        }),
+      );
+    }
+  }, 180_000);
+  afterAll(() => roster.close());
+
+  it('has no statistics on the users and their filter index yet', async () => {
+    const stats = (await rosterDataSource(roster).query(`SELECT COUNT(*) AS n FROM pg_stats WHERE tablename IN ('users', 'user_values')`)) as { n: string }[];
+    expect(Number(stats[0].n)).toBe(0);
+  });
+
+  it('finds userName, externalId and work-email matches by the value lookup index and users by id, without statistics', async () => {
+    await expectKeyedPlans(customPlan);
+  });
+
+  it('keeps those plans in the generic plan a named prepared statement switches to, without statistics', async () => {
+    await expectKeyedPlans(genericPlan);
+  });
+
+  it('keeps those plans once the tables are analysed, custom and generic', async () => {
+    await rosterDataSource(roster).query('VACUUM ANALYZE users');
+    await rosterDataSource(roster).query('VACUUM ANALYZE user_values');
+    await expectKeyedPlans(customPlan);
+    await expectKeyedPlans(genericPlan);
+  });
+});
