@@ -44,8 +44,8 @@ describe.each(engines)('Webhook deliveries from two service processes on one %s'
     const token = await requestAccessToken(clients[0], connection);
     const created = await clients[1].post<{ id: string }>(`/admin/tenants/${connection.tenantId}/webhooks`, { token: TEST_ADMIN_TOKEN, body: { url: receiver.url(path), types: ['user.created'] } });
     expect(created.status).toBe(201);
-    const deliveries = async (): Promise<DeliveryJson[]> =>
-      (await clients[0].get<{ data: DeliveryJson[] }>(`/admin/tenants/${connection.tenantId}/webhooks/${created.body.id}/deliveries?limit=1000`, { token: TEST_ADMIN_TOKEN })).body.data;
+    const deliveries = async (through = clients[0]): Promise<DeliveryJson[]> =>
+      (await through.get<{ data: DeliveryJson[] }>(`/admin/tenants/${connection.tenantId}/webhooks/${created.body.id}/deliveries?limit=1000`, { token: TEST_ADMIN_TOKEN })).body.data;
     return { token, deliveries };
   };
 
@@ -82,8 +82,9 @@ describe.each(engines)('Webhook deliveries from two service processes on one %s'
     replicas[holder].process.kill('SIGKILL');
     await replicas[holder].exited;
 
+    const survivor = clients[1 - holder];
     const [row] = await eventually(async () => {
-      const rows = await deliveries();
+      const rows = await deliveries(survivor);
       return rows[0]?.status === 'succeeded' && rows;
     }, 'the delivery by the survivor', 20_000);
     const got = receiver.on('/killed');
