@@ -231,6 +231,27 @@ describe.each(databaseKinds())('Change events on %s', (kind) => {
     expect(theirAudit.body.data.map((entry) => entry.resource?.id)).toEqual([other.connectionId, theirs.id]);
   });
 
+  it('pages the audit log, events and refusals merged, without repeats or gaps, and refuses a forged cursor', async () => {
+    const all = await roster.http.get<StreamPage<{ kind: string; eventId?: string; requestId: string; occurredAt: string }>>(`/admin/tenants/${tenantId}/audit?limit=1000`, { token: TEST_ADMIN_TOKEN });
+    expect(new Set(all.body.data.map((entry) => entry.kind))).toEqual(new Set(['event', 'refused']));
+    const walked: typeof all.body.data = [];
+    let cursor: string | null = null;
+    for (;;) {
+      const query: string = `limit=2${cursor === null ? '' : `&after=${cursor}`}`;
+      const page = await roster.http.get<StreamPage<(typeof walked)[number]>>(`/admin/tenants/${tenantId}/audit?${query}`, { token: TEST_ADMIN_TOKEN });
+      expect(page.status).toBe(200);
+      walked.push(...page.body.data);
+      if (page.body.data.length < 2) break;
+      cursor = page.body.nextCursor;
+    }
+    expect(walked).toEqual(all.body.data);
+    // Each event appears once, and every event of the pull API is in the audit log.
+    const events = (await pullAll(roster, tenantId, undefined, 1000)).events;
+    expect(walked.filter((entry) => entry.kind === 'event').map((entry) => entry.eventId)).toEqual(events.map((event) => event.id));
+    const forged = await roster.http.get(`/admin/tenants/${tenantId}/audit?after=${Buffer.from('p12').toString('base64url')}`, { token: TEST_ADMIN_TOKEN });
+    expect(forged.status).toBe(400);
+  });
+
   it('records connections created and revoked through the admin API, never their secret', async () => {
     await newEvents();
     const created = await admin<{ id: string; clientSecret: string }>('POST', '/connections', { name: 'Okta', scopes: ['scim.read'] });
@@ -277,16 +298,18 @@ describe.each(databaseKinds())('Change events on %s', (kind) => {
     expect(before.length).toBeGreaterThan(0);
     const dataSource = roster.app.get<string, DataSource>(getDataSourceToken(ROSTER_DATA_SOURCE) as string);
     const p = (n: number) => (kind === 'postgres' ? `$${n}` : '?');
-    // Age the first two events (and their audit lines) by 31 days.
+    // Age the first two events (the audit log reads them too) and the first refused write by 31 days.
     const old = before.slice(0, 2).map((event) => event.id);
     const aged = new Date(Date.now() - 31 * 86_400_000).toISOString();
-    for (const id of old) {
-      await dataSource.query(`UPDATE events SET occurred_at = ${p(1)} WHERE event_id = ${p(2)}`, [aged, id]);
-      await dataSource.query(`UPDATE audit_entries SET occurred_at = ${p(1)} WHERE event_id = ${p(2)}`, [aged, id]);
-    }
+    for (const id of old) await dataSource.query(`UPDATE events SET occurred_at = ${p(1)} WHERE event_id = ${p(2)}`, [aged, id]);
+    await dataSource.query(`UPDATE audit_entries SET occurred_at = ${p(1)} WHERE tenant_id = ${p(2)} AND seq = (SELECT MIN(seq) FROM audit_entries WHERE tenant_id = ${p(3)})`, [aged, tenantId, tenantId]);
+    const auditBefore = await roster.http.get<StreamPage<{ kind: string; eventId?: string }>>(`/admin/tenants/${tenantId}/audit?limit=1000`, { token: TEST_ADMIN_TOKEN });
     const purged = await roster.app.get(EventsRetention).purge(new Date());
-    expect(purged).toEqual({ events: 2, audit: 2 });
+    expect(purged).toEqual({ events: 2, audit: 1 });
     const after = (await pullAll(roster, tenantId)).events;
     expect(after.map((event) => event.id)).toEqual(before.slice(2).map((event) => event.id));
+    const auditAfter = await roster.http.get<StreamPage<{ kind: string; eventId?: string }>>(`/admin/tenants/${tenantId}/audit?limit=1000`, { token: TEST_ADMIN_TOKEN });
+    expect(auditAfter.body.data.length).toBe(auditBefore.body.data.length - 3);
+    expect(auditAfter.body.data.some((entry) => old.includes(entry.eventId ?? ''))).toBe(false);
   });
 });

@@ -3,10 +3,11 @@ import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { UserEntity } from '../../src/database/entities/user.entity.js';
+import { ResourceCounts1764900000000 } from '../../src/database/migrations/1764900000000-resource-counts.js';
 import { MIGRATIONS } from '../../src/database/migrations/index.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
-import { startRosterOn } from '../support/roster-harness.js';
+import { startRosterOn, TEST_ADMIN_TOKEN } from '../support/roster-harness.js';
 import { GROUP_SCHEMA } from '../support/scim-groups.js';
 import { USER_SCHEMA } from '../support/scim-users.js';
 
@@ -76,7 +77,8 @@ describe.each(databaseKinds())('migrations on %s', (kind) => {
       expect((await roster.http.post('/scim/v2/Groups', { token, body: { schemas: [GROUP_SCHEMA], displayName: 'Team' } })).status).toBe(201);
       const dataSource = new DataSource(buildDataSourceOptions(database.options));
       await dataSource.initialize();
-      await dataSource.undoLastMigration();
+      // Back to before the counts existed (the migrations after it go too), then forward again.
+      for (let i = MIGRATIONS.length; i > MIGRATIONS.indexOf(ResourceCounts1764900000000); i--) await dataSource.undoLastMigration();
       await dataSource.runMigrations();
       await dataSource.destroy();
 
@@ -84,6 +86,36 @@ describe.each(databaseKinds())('migrations on %s', (kind) => {
       expect(await total('Users')).toBe(2);
       expect(await total('Groups')).toBe(1);
       expect(await total('Libraries')).toBe(0);
+    } finally {
+      await roster.close();
+    }
+  });
+
+  it('move the client address of audit copies onto the events, and keep refusals', async () => {
+    const roster = await startRosterOn(database.options);
+    try {
+      const connection = await createTenantWithConnection(roster.http);
+      const token = await requestAccessToken(roster.http, connection);
+      const created = await roster.http.post<{ id: string }>('/scim/v2/Users', { token, body: { schemas: [USER_SCHEMA], userName: 'audited-before' } });
+      expect(created.status).toBe(201);
+      const dataSource = new DataSource(buildDataSourceOptions(database.options));
+      await dataSource.initialize();
+      await dataSource.undoLastMigration();
+      // What the recorder wrote before: a copy of each event in audit_entries, with the client address.
+      const p = (n: number) => (database.options.kind === 'postgres' ? `$${n}` : '?');
+      const [event] = (await dataSource.query(`SELECT event_id, seq FROM events WHERE tenant_id = ${p(1)} AND type = 'user.created'`, [connection.tenantId])) as { event_id: string; seq: number }[];
+      await dataSource.query(
+        `INSERT INTO audit_entries (tenant_id, seq, occurred_at, kind, type, actor_type, actor_id, request_id, client_ip, resource_type, resource_id, event_id)
+         VALUES (${p(1)}, 900, '2026-11-30T00:00:00.000Z', 'event', 'user.created', 'connection', ${p(2)}, 'r1', '198.51.100.7', 'User', ${p(3)}, ${p(4)})`,
+        [connection.tenantId, connection.connectionId, created.body.id, event.event_id],
+      );
+      await dataSource.runMigrations();
+      const copies = (await dataSource.query(`SELECT COUNT(*) AS n FROM audit_entries WHERE kind = 'event'`)) as { n: number | string }[];
+      await dataSource.destroy();
+      expect(Number(copies[0].n)).toBe(0);
+
+      const audit = await roster.http.get<{ data: { eventId?: string; clientIp: string | null }[] }>(`/admin/tenants/${connection.tenantId}/audit?resourceId=${created.body.id}`, { token: TEST_ADMIN_TOKEN });
+      expect(audit.body.data).toEqual([expect.objectContaining({ eventId: event.event_id, clientIp: '198.51.100.7' })]);
     } finally {
       await roster.close();
     }

@@ -19,7 +19,7 @@ export interface AuditEntry {
 }
 
 export interface AuditQuery {
-  readonly after?: StreamPosition;
+  readonly after?: { readonly events: StreamPosition; readonly refusals: StreamPosition };
   readonly resourceId?: string;
   readonly connectionId?: string;
   readonly type?: string;
@@ -28,3 +28,14 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
+
+/** An opaque cursor for a place in both audit streams (events, refusals). */
+export function encodeAuditPosition(position: { readonly events: StreamPosition; readonly refusals: StreamPosition }): string {
+  return Buffer.from(`a${position.events}.${position.refusals}`).toString('base64url');
+}
+
+/** The place a cursor names, or undefined when it names none (then `400 invalidValue`). */
+export function decodeAuditPosition(cursor: string): { events: StreamPosition; refusals: StreamPosition } | undefined {
+  const match = /^a(\d{1,15})\.(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match === null ? undefined : { events: Number(match[1]), refusals: Number(match[2]) };
+}

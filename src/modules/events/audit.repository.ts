@@ -9,7 +9,47 @@ import type { Actor } from '../../http/request-context.js';
 import type { AuditEntry, AuditQuery } from './audit-entry.js';
 import type { ConnectionActivity } from './connection-activity.js';
 import type { StreamPosition } from './event.js';
+import { type EventRow, toEvent } from './events.repository.js';
 import { purgeOlderThan, reservePositions } from './stream-positions.js';
+
+/** Where an audit reader is in each of the two streams it merges. */
+export interface AuditPosition {
+  readonly events: StreamPosition;
+  readonly refusals: StreamPosition;
+}
+
+interface Positioned {
+  readonly position: StreamPosition;
+  readonly entry: AuditEntry;
+}
+
+export const REFUSED_TYPE = 'scim.write_refused';
+
+/** The WHERE of either stream: the tenant, the position, and the filters both tables have columns for. */
+function filtersOf(tenant: TenantId, query: Omit<AuditQuery, 'after'>, after: StreamPosition): { conditions: string[]; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = { tenant, after };
+  const conditions = ['tenant_id = :tenant', 'seq > :after'];
+  const equal = (column: string, value: string | undefined): void => {
+    if (value === undefined) return;
+    params[column] = value;
+    conditions.push(`${column} = :${column}`);
+  };
+  equal('resource_id', query.resourceId);
+  equal('type', query.type);
+  if (query.connectionId !== undefined) {
+    params.actorId = query.connectionId;
+    conditions.push(`actor_type = 'connection' AND actor_id = :actorId`);
+  }
+  if (query.since !== undefined) {
+    params.since = query.since;
+    conditions.push('occurred_at >= :since');
+  }
+  if (query.until !== undefined) {
+    params.until = query.until;
+    conditions.push('occurred_at < :until');
+  }
+  return { conditions, params };
+}
 
 interface AuditRow {
   readonly seq: number | string;
@@ -33,7 +73,11 @@ interface AuditRow {
 const COLUMNS = ['seq', 'tenant_id', 'occurred_at', 'kind', 'type', 'actor_type', 'actor_id', 'request_id', 'client_ip', 'resource_type', 'resource_id', 'event_id', 'status', 'scim_type', 'detail', 'method', 'path'];
 const ROWS_PER_INSERT = 500;
 
-/** The audit log: in the change's transaction for events, on its own for refusals. Paged like events. */
+/**
+ * The audit log: the tenant's events (read from the events table, where each write's
+ * transaction already put them) and its refused writes (kept here, each in a transaction of its
+ * own, with positions of their own stream).
+ */
 @Injectable()
 export class AuditRepository {
   constructor(
@@ -41,7 +85,7 @@ export class AuditRepository {
     private readonly transactions: TransactionRunner,
   ) {}
 
-  /** Entries at the end of the caller's transaction (events), or in one of their own (refusals). */
+  /** Refused writes, in a transaction of their own (or the caller's). */
   async insert(tenant: TenantId, entries: readonly AuditEntry[], manager?: EntityManager): Promise<void> {
     if (manager === undefined) {
       await this.transactions.run((own) => this.insert(tenant, entries, own));
@@ -58,35 +102,49 @@ export class AuditRepository {
     }
   }
 
-  /** The tenant's entries after `after` that pass the filters, in (tx, id) order (see EventsRepository.page). */
-  async page(tenant: TenantId, query: AuditQuery): Promise<(AuditEntry & { position: StreamPosition })[]> {
-    const params: Record<string, unknown> = { tenant };
-    const conditions = ['tenant_id = :tenant'];
-    if (query.after !== undefined) {
-      params.after = query.after;
-      conditions.push('seq > :after');
+  /**
+   * The tenant's entries after `after` that pass the filters: its events (from the events table)
+   * and its refused writes, two streams each in its own commit order, merged by time. The cursor
+   * holds a position in each, so a page never repeats or skips an entry of either.
+   */
+  async page(tenant: TenantId, query: AuditQuery): Promise<{ entries: AuditEntry[]; after: AuditPosition }> {
+    const after = query.after ?? { events: 0, refusals: 0 };
+    const [events, refusals] = await Promise.all([this.eventEntries(tenant, query, after.events), this.refusalEntries(tenant, query, after.refusals)]);
+    const entries: AuditEntry[] = [];
+    let [e, r] = [0, 0];
+    const next = { ...after };
+    while (entries.length < query.limit && (e < events.length || r < refusals.length)) {
+      const event = events[e];
+      const refusal = refusals[r];
+      if (event !== undefined && (refusal === undefined || event.entry.occurredAt <= refusal.entry.occurredAt)) {
+        entries.push(event.entry);
+        next.events = event.position;
+        e += 1;
+      } else if (refusal !== undefined) {
+        entries.push(refusal.entry);
+        next.refusals = refusal.position;
+        r += 1;
+      }
     }
-    const equal = (column: string, value: string | undefined): void => {
-      if (value === undefined) return;
-      params[column] = value;
-      conditions.push(`${column} = :${column}`);
-    };
-    equal('resource_id', query.resourceId);
-    equal('type', query.type);
-    if (query.connectionId !== undefined) {
-      params.actorId = query.connectionId;
-      conditions.push(`actor_type = 'connection' AND actor_id = :actorId`);
-    }
-    if (query.since !== undefined) {
-      params.since = query.since;
-      conditions.push('occurred_at >= :since');
-    }
-    if (query.until !== undefined) {
-      params.until = query.until;
-      conditions.push('occurred_at < :until');
-    }
+    return { entries, after: next };
+  }
+
+  private async eventEntries(tenant: TenantId, query: AuditQuery, after: StreamPosition): Promise<Positioned[]> {
+    const { conditions, params } = filtersOf(tenant, query, after);
+    const rows = await runSql<EventRow>(this.dataSource.manager, `SELECT * FROM events WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ${Math.trunc(query.limit)}`, params);
+    return rows.map((row) => {
+      const event = toEvent(row);
+      const entry: AuditEntry = { kind: 'event', type: event.type, occurredAt: event.occurredAt, actor: event.actor, requestId: event.requestId, clientIp: row.client_ip, resource: { type: event.resource.type, id: event.resource.id }, eventId: event.id };
+      return { position: Number(row.seq), entry };
+    });
+  }
+
+  /** Refusals have no resource: a resourceId filter, or a type other than theirs, leaves none. */
+  private async refusalEntries(tenant: TenantId, query: AuditQuery, after: StreamPosition): Promise<Positioned[]> {
+    if (query.resourceId !== undefined || (query.type !== undefined && query.type !== REFUSED_TYPE)) return [];
+    const { conditions, params } = filtersOf(tenant, { ...query, type: undefined }, after);
     const rows = await runSql<AuditRow>(this.dataSource.manager, `SELECT * FROM audit_entries WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ${Math.trunc(query.limit)}`, params);
-    return rows.map((row) => ({ ...toEntry(row), position: Number(row.seq) }));
+    return rows.map((row) => ({ position: Number(row.seq), entry: toEntry(row) }));
   }
 
   /**
@@ -96,21 +154,22 @@ export class AuditRepository {
   async activityOf(tenant: TenantId, connectionIds: readonly string[], since: string): Promise<Map<string, ConnectionActivity>> {
     const activity = new Map<string, ConnectionActivity>();
     for (const connectionId of connectionIds) {
-      const counts = await runSql<{ kind: string; n: number | string }>(
-        this.dataSource.manager,
-        `SELECT kind, COUNT(DISTINCT request_id) AS n FROM audit_entries
-         WHERE tenant_id = :tenant AND actor_id = :connectionId AND actor_type = 'connection' AND occurred_at >= :since GROUP BY kind`,
-        { tenant, connectionId, since },
-      );
+      const requestsIn = async (table: 'events' | 'audit_entries'): Promise<number> => {
+        const rows = await runSql<{ n: number | string }>(
+          this.dataSource.manager,
+          `SELECT COUNT(DISTINCT request_id) AS n FROM ${table} WHERE tenant_id = :tenant AND actor_id = :connectionId AND actor_type = 'connection' AND occurred_at >= :since`,
+          { tenant, connectionId, since },
+        );
+        return Number(rows[0]?.n ?? 0);
+      };
       const last = await runSql<AuditRow>(
         this.dataSource.manager,
         `SELECT * FROM audit_entries WHERE tenant_id = :tenant AND actor_id = :connectionId AND kind = 'refused' ORDER BY seq DESC LIMIT 1`,
         { tenant, connectionId },
       );
-      const count = (kind: string): number => Number(counts.find((row) => row.kind === kind)?.n ?? 0);
       const refusal = last[0];
       activity.set(connectionId, {
-        writes: { accepted: count('event'), refused: count('refused') },
+        writes: { accepted: await requestsIn('events'), refused: await requestsIn('audit_entries') },
         lastRefused:
           refusal === undefined
             ? null

@@ -6,21 +6,19 @@ import { asTenantId } from '../../domain/tenant-id.js';
 import { currentRequestContext } from '../../http/request-context.js';
 import { isRecord, type ScimObject } from '../../scim/patch/scim-json.js';
 import { type ChangeFact, type ResourceChange, ResourceChanges } from '../resources/resource-changes.js';
-import { AuditRepository } from './audit.repository.js';
 import type { RosterEvent } from './event.js';
 import { EventsRepository } from './events.repository.js';
 
 /**
  * Turns every committed change into its events, in the change's own transaction (the outbox),
- * with the actor and request id of the request that made it, and mirrors them into the audit
- * log. A change that changed nothing (a PATCH to the same values) leaves no event.
+ * with the actor, request id and client address of the request that made it (the audit log
+ * reads them there). A change that changed nothing (a PATCH to the same values) leaves no event.
  */
 @Injectable()
 export class EventsRecorder implements OnModuleInit {
   constructor(
     private readonly changes: ResourceChanges,
     private readonly events: EventsRepository,
-    private readonly audit: AuditRepository,
   ) {}
 
   onModuleInit(): void {
@@ -39,24 +37,10 @@ export class EventsRecorder implements OnModuleInit {
     await this.write(change.tenant, facts.map((fact) => this.toEvent(change.tenant, fact)), manager);
   }
 
+  /** The events, with the request's client address for the audit log (which reads them from the events table). */
   private async write(tenant: string, events: readonly RosterEvent[], manager: EntityManager): Promise<void> {
     if (events.length === 0) return;
-    await this.events.insert(asTenantId(tenant), events, manager);
-    const { clientIp } = currentRequestContext();
-    await this.audit.insert(
-      asTenantId(tenant),
-      events.map((event) => ({
-        kind: 'event',
-        type: event.type,
-        occurredAt: event.occurredAt,
-        actor: event.actor,
-        requestId: event.requestId,
-        clientIp,
-        resource: { type: event.resource.type, id: event.resource.id },
-        eventId: event.id,
-      })),
-      manager,
-    );
+    await this.events.insert(asTenantId(tenant), events, currentRequestContext().clientIp, manager);
   }
 
   private toEvent(tenant: string, fact: ChangeFact): RosterEvent {

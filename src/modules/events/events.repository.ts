@@ -20,9 +20,10 @@ interface EventRow {
   readonly resource_id: string;
   readonly resource_version: number | string | null;
   readonly data: string;
+  readonly client_ip: string | null;
 }
 
-const EVENT_COLUMNS = ['seq', 'event_id', 'tenant_id', 'type', 'occurred_at', 'actor_type', 'actor_id', 'request_id', 'resource_type', 'resource_id', 'resource_version', 'data'];
+const EVENT_COLUMNS = ['seq', 'event_id', 'tenant_id', 'type', 'occurred_at', 'actor_type', 'actor_id', 'request_id', 'resource_type', 'resource_id', 'resource_version', 'data', 'client_ip'];
 const ROWS_PER_INSERT = 500;
 
 /** The outbox: events written in the transaction of their change, read in commit order. */
@@ -30,13 +31,16 @@ const ROWS_PER_INSERT = 500;
 export class EventsRepository {
   constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  /** The tenant's events of one transaction, at its end: their positions lock the tenant's stream until commit. */
-  async insert(tenant: TenantId, events: readonly RosterEvent[], manager: EntityManager): Promise<void> {
+  /**
+   * The tenant's events of one transaction, at its end: their positions lock the tenant's stream
+   * until commit. `clientIp` is the audit log's (never in the event itself).
+   */
+  async insert(tenant: TenantId, events: readonly RosterEvent[], clientIp: string | null, manager: EntityManager): Promise<void> {
     const first = await reservePositions(manager, tenant, 'events', events.length);
     for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
       const params: Record<string, unknown> = {};
       const values = events.slice(start, start + ROWS_PER_INSERT).map((event, i) => {
-        const row = [first + start + i, event.id, event.tenantId, event.type, event.occurredAt, event.actor.type, event.actor.id, event.requestId, event.resource.type, event.resource.id, event.resource.version, JSON.stringify(event.data)];
+        const row = [first + start + i, event.id, event.tenantId, event.type, event.occurredAt, event.actor.type, event.actor.id, event.requestId, event.resource.type, event.resource.id, event.resource.version, JSON.stringify(event.data), clientIp];
         return `(${inList(`e${i}_`, row, params)})`;
       });
       await runSql(manager, `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${values.join(', ')}`, params);
@@ -83,7 +87,9 @@ export class EventsRepository {
 
 }
 
-function toEvent(row: EventRow): RosterEvent {
+export type { EventRow };
+
+export function toEvent(row: EventRow): RosterEvent {
   return {
     id: row.event_id,
     type: row.type,

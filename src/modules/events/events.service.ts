@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { ScimError } from '../../scim/errors.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import type { AuditEntry, AuditQuery } from './audit-entry.js';
+import { type AuditEntry, type AuditQuery, decodeAuditPosition, encodeAuditPosition } from './audit-entry.js';
 import { AuditRepository } from './audit.repository.js';
 import type { ConnectionActivity } from './connection-activity.js';
 import { decodePosition, encodePosition, type RosterEvent, type StreamPosition } from './event.js';
@@ -53,11 +53,15 @@ export class EventsService {
     return this.audit.activityOf(tenant, connectionIds, new Date(now.getTime() - ACTIVITY_WINDOW_MS).toISOString());
   }
 
+  /** Audit pages have a cursor of their own: a place in the events and one in the refusals (AuditRepository.page). */
   async auditPage(tenant: TenantId, filters: AuditFilters): Promise<StreamPage<AuditEntry>> {
     await this.tenants.require(tenant);
     const { after, limit, ...rest } = filters;
-    const rows = await this.audit.page(tenant, { ...rest, ...positionField(after), limit: checkedLimit(limit ?? DEFAULT_LIMIT) });
-    return { data: rows.map(({ position: _position, ...entry }) => entry), nextCursor: cursorAfter(rows, after) };
+    const position = after === undefined || after === '' ? undefined : decodeAuditPosition(after);
+    if (after !== undefined && after !== '' && position === undefined) throw ScimError.invalidValue(`"after" is not a cursor this service handed out.`);
+    const page = await this.audit.page(tenant, { ...rest, ...(position === undefined ? {} : { after: position }), limit: checkedLimit(limit ?? DEFAULT_LIMIT) });
+    const moved = page.entries.length > 0;
+    return { data: page.entries, nextCursor: moved ? encodeAuditPosition(page.after) : after === undefined || after === '' ? null : after };
   }
 }
 
@@ -69,11 +73,6 @@ function positionOf(cursor: string | undefined): StreamPosition | undefined {
   const position = decodePosition(cursor);
   if (position === undefined) throw ScimError.invalidValue(`"after" is not a cursor this service handed out.`);
   return position;
-}
-
-function positionField(cursor: string | undefined): { after?: StreamPosition } {
-  const position = positionOf(cursor);
-  return position === undefined ? {} : { after: position };
 }
 
 function checkedLimit(limit: number): number {
