@@ -85,6 +85,7 @@ export class ConnectionsService {
       await this.connections.insert(connection, manager);
       await this.events.recordFacts(tenant, [{ type: 'connection.created', resource: { type: 'Connection', id: connection.id }, data: { name: connection.name, scopes } }], manager);
     });
+    await this.events.afterCommit(tenant);
     return { ...toConnectionView(connection), clientSecret };
   }
 
@@ -105,6 +106,7 @@ export class ConnectionsService {
       if (!(await this.connections.revoke(tenant, connectionId, nowIso(), manager))) return;
       await this.events.recordFacts(tenant, [{ type: 'connection.revoked', resource: { type: 'Connection', id: connectionId } }], manager);
     });
+    await this.events.afterCommit(tenant);
     this.tokenService.forgetConnection(connectionId);
   }
 

@@ -36,6 +36,7 @@ export class UserPurge {
       });
       purged += batch;
     }
+    await this.events.afterCommit(tenant);
     return { purged };
   }
 }
