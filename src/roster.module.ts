@@ -27,7 +27,6 @@ import { AdminKeysService } from './modules/admin-keys/admin-keys.service.js';
 import { AdminLibrariesController } from './modules/admin/admin-libraries.controller.js';
 import { AuditRepository } from './modules/events/audit.repository.js';
 import { EventsRecorder } from './modules/events/events-recorder.js';
-import { EventsSequencer } from './modules/events/events-sequencer.js';
 import { EventsRepository } from './modules/events/events.repository.js';
 import { EventsRetention } from './modules/events/events-retention.js';
 import { EventsService } from './modules/events/events.service.js';
@@ -165,7 +164,6 @@ export class RosterModule {
         ResourceChanges,
         EventsRepository,
         AuditRepository,
-        EventsSequencer,
         EventsRecorder,
         EventsService,
         EventsRetention,

@@ -59,24 +59,4 @@ describe.each(engines)('The events pull API under concurrent commits on %s', (ki
     expect(stored.map((row) => Number(row.seq))).toEqual(stored.map((_, i) => i + 1));
     expect(seen.map((event) => event.id)).toEqual(stored.map((row) => row.event_id));
   });
-
-  it('positions events a crash left pending between commit and sequencing, by the sweep', async () => {
-    const connection = await createTenantWithConnection(roster.http);
-    const dataSource = roster.app.get<string, DataSource>(getDataSourceToken(ROSTER_DATA_SOURCE) as string);
-    // A write committed its event and its process died before positioning it.
-    await dataSource.query(
-      `INSERT INTO pending_events (tenant_id, event_id, type, occurred_at, actor_type, actor_id, request_id, resource_type, resource_id, resource_version, data)
-       VALUES ($1, '0b5e7c1e-0000-4000-8000-00000000beef', 'user.created', $2, 'connection', $3, 'crashed-request', 'User', '0b5e7c1e-0000-4000-8000-0000000000aa', 1, '{}')`,
-      [connection.tenantId, new Date().toISOString(), connection.connectionId],
-    );
-    const deadline = Date.now() + 5000;
-    let found: EventJson | undefined;
-    while (found === undefined && Date.now() < deadline) {
-      const page = await roster.http.get<StreamPage<EventJson>>(`/admin/tenants/${connection.tenantId}/events?limit=100`, { token: TEST_ADMIN_TOKEN });
-      found = page.body.data.find((event) => event.requestId === 'crashed-request');
-      if (found === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(found).toMatchObject({ id: '0b5e7c1e-0000-4000-8000-00000000beef', type: 'user.created', resource: { type: 'User', version: 1 } });
-    expect(await dataSource.query(`SELECT * FROM pending_events WHERE tenant_id = $1`, [connection.tenantId])).toEqual([]);
-  });
 });

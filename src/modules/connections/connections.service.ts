@@ -85,7 +85,6 @@ export class ConnectionsService {
       await this.connections.insert(connection, manager);
       await this.events.recordFacts(tenant, [{ type: 'connection.created', resource: { type: 'Connection', id: connection.id }, data: { name: connection.name, scopes } }], manager);
     });
-    await this.events.afterCommit(tenant);
     return { ...toConnectionView(connection), clientSecret };
   }
 
@@ -106,7 +105,6 @@ export class ConnectionsService {
       if (!(await this.connections.revoke(tenant, connectionId, nowIso(), manager))) return;
       await this.events.recordFacts(tenant, [{ type: 'connection.revoked', resource: { type: 'Connection', id: connectionId } }], manager);
     });
-    await this.events.afterCommit(tenant);
     this.tokenService.forgetConnection(connectionId);
   }
 

@@ -8,7 +8,6 @@ import { isRecord, type ScimObject } from '../../scim/patch/scim-json.js';
 import { type ChangeFact, type ResourceChange, ResourceChanges } from '../resources/resource-changes.js';
 import type { RosterEvent } from './event.js';
 import { EventsRepository } from './events.repository.js';
-import { EventsSequencer } from './events-sequencer.js';
 
 /**
  * Turns every committed change into its events, in the change's own transaction (the outbox),
@@ -20,18 +19,10 @@ export class EventsRecorder implements OnModuleInit {
   constructor(
     private readonly changes: ResourceChanges,
     private readonly events: EventsRepository,
-    private readonly sequencer: EventsSequencer,
   ) {}
 
   onModuleInit(): void {
     this.changes.subscribe((change, manager) => this.record(change, manager));
-    // Registered before the webhook loop's listener (module order), so that it finds the events positioned.
-    this.changes.onCommitted((tenant) => this.sequencer.afterCommit(tenant));
-  }
-
-  /** After a transaction that called recordFacts has committed: its events get their positions. */
-  afterCommit(tenant: string): Promise<void> {
-    return this.sequencer.afterCommit(asTenantId(tenant));
   }
 
   /** Writes facts that no resource write carries (a connection created or revoked), in `manager`'s transaction. */

@@ -32,59 +32,19 @@ export class EventsRepository {
   constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /**
-   * The tenant's events of one transaction, at its end. On SQLite (one transaction at a time)
-   * they take their positions at once; on PostgreSQL they wait in `pending_events` for the
-   * sequencer, so that no tenant-wide row stays locked until commit (the pending-events
-   * migration). `clientIp` is the audit log's, never in the event itself.
+   * The tenant's events of one transaction, at its end: their positions lock the tenant's stream
+   * until commit. `clientIp` is the audit log's (never in the event itself).
    */
   async insert(tenant: TenantId, events: readonly RosterEvent[], clientIp: string | null, manager: EntityManager): Promise<void> {
-    const sequenced = !this.sequencesAfterCommit;
-    const first = sequenced ? await reservePositions(manager, tenant, 'events', events.length) : 0;
-    const columns = sequenced ? EVENT_COLUMNS : EVENT_COLUMNS.filter((column) => column !== 'seq');
+    const first = await reservePositions(manager, tenant, 'events', events.length);
     for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
       const params: Record<string, unknown> = {};
       const values = events.slice(start, start + ROWS_PER_INSERT).map((event, i) => {
-        const row = [event.id, event.tenantId, event.type, event.occurredAt, event.actor.type, event.actor.id, event.requestId, event.resource.type, event.resource.id, event.resource.version, JSON.stringify(event.data), clientIp];
-        return `(${inList(`e${i}_`, sequenced ? [first + start + i, ...row] : row, params)})`;
+        const row = [first + start + i, event.id, event.tenantId, event.type, event.occurredAt, event.actor.type, event.actor.id, event.requestId, event.resource.type, event.resource.id, event.resource.version, JSON.stringify(event.data), clientIp];
+        return `(${inList(`e${i}_`, row, params)})`;
       });
-      await runSql(manager, `INSERT INTO ${sequenced ? 'events' : 'pending_events'} (${columns.join(', ')}) VALUES ${values.join(', ')}`, params);
+      await runSql(manager, `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${values.join(', ')}`, params);
     }
-  }
-
-  /** Whether events wait in `pending_events` until the sequencer moves them (PostgreSQL). */
-  get sequencesAfterCommit(): boolean {
-    return this.dataSource.options.type === 'postgres';
-  }
-
-  /**
-   * Moves up to `batch` of the tenant's committed pending events into `events`, numbered after
-   * the stream's end, while holding the tenant's stream row: one sequencer at a time per tenant.
-   * The move is one statement (DELETE … RETURNING feeding the INSERT), so it sees one snapshot
-   * and cannot drop an event that commits meanwhile. How many it moved.
-   */
-  async sequencePending(tenant: TenantId, batch: number, manager: EntityManager): Promise<number> {
-    await runSql(manager, `INSERT INTO stream_positions (tenant_id, stream, last_seq) VALUES (:tenant, 'events', 0) ON CONFLICT (tenant_id, stream) DO NOTHING`, { tenant });
-    const locked = await runSql<{ last_seq: number | string }>(manager, `SELECT last_seq FROM stream_positions WHERE tenant_id = :tenant AND stream = 'events' FOR UPDATE`, { tenant });
-    const last = Number(locked[0]?.last_seq ?? 0);
-    const moved = await runSql<{ seq: number | string }>(
-      manager,
-      `WITH moved AS (
-         DELETE FROM pending_events WHERE id IN (SELECT id FROM pending_events WHERE tenant_id = :tenant ORDER BY id LIMIT ${Math.trunc(batch)})
-         RETURNING *
-       )
-       INSERT INTO events (${EVENT_COLUMNS.join(', ')})
-       SELECT :last + ROW_NUMBER() OVER (ORDER BY id), ${EVENT_COLUMNS.filter((column) => column !== 'seq').join(', ')} FROM moved
-       RETURNING seq`,
-      { tenant, last },
-    );
-    if (moved.length > 0) await runSql(manager, `UPDATE stream_positions SET last_seq = :end WHERE tenant_id = :tenant AND stream = 'events'`, { tenant, end: last + moved.length });
-    return moved.length;
-  }
-
-  /** Tenants with events waiting for the sequencer (after a crash between commit and sequencing). */
-  async tenantsWithPending(limit: number): Promise<TenantId[]> {
-    const rows = await runSql<{ tenant_id: string }>(this.dataSource.manager, `SELECT DISTINCT tenant_id FROM pending_events LIMIT ${Math.trunc(limit)}`);
-    return rows.map((row) => row.tenant_id as TenantId);
   }
 
   /** The tenant's events after `after`, in commit order. */

@@ -48,23 +48,19 @@ export type ChangeListener = (change: ResourceChange, manager: EntityManager) =>
 @Injectable()
 export class ResourceChanges {
   private readonly listeners: ChangeListener[] = [];
-  private readonly commitListeners: ((tenant: TenantId) => Promise<void> | void)[] = [];
+  private readonly commitListeners: (() => void)[] = [];
 
   subscribe(listener: ChangeListener): void {
     this.listeners.push(listener);
   }
 
-  /**
-   * Called after each write transaction of `tenant` commits, before its answer: what must follow a
-   * commit (positioning its events, waking the webhook loop). A listener must not throw: the
-   * write is committed whatever it does.
-   */
-  onCommitted(listener: (tenant: TenantId) => Promise<void> | void): void {
+  /** Called after each write transaction commits: a signal that there is something new, never a record of it. */
+  onCommitted(listener: () => void): void {
     this.commitListeners.push(listener);
   }
 
-  async committed(tenant: TenantId): Promise<void> {
-    for (const listener of this.commitListeners) await listener(tenant);
+  committed(): void {
+    for (const listener of this.commitListeners) listener();
   }
 
   async record(change: ResourceChange, manager: EntityManager): Promise<void> {

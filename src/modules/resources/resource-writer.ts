@@ -52,7 +52,7 @@ export class ResourceWriter {
     store: (manager: EntityManager) => Promise<StoredWrite<E>>,
     explain?: ErrorExplainer,
   ): Promise<E> {
-    return this.inTransaction(tenant, explain, async (manager) => {
+    return this.inTransaction(explain, async (manager) => {
       const { row, after } = await store(manager);
       await this.rows.writeIndex(definition, tenant, row.id, row.data, manager);
       const details = await after?.(manager);
@@ -76,7 +76,7 @@ export class ResourceWriter {
     plan: (current: E, manager: EntityManager) => Promise<PlannedWrite<E>>,
     explain?: ErrorExplainer,
   ): Promise<E> {
-    return this.inTransaction(tenant, explain, async (manager) => {
+    return this.inTransaction(explain, async (manager) => {
       const current = await this.locked(definition, tenant, id, ifMatch, manager);
       const { columns, after } = await plan(current, manager);
       if (!(await this.rows.updateIfVersion(definition, tenant, id, current.version, columns, manager))) {
@@ -99,7 +99,7 @@ export class ResourceWriter {
     remove: (current: E, manager: EntityManager) => Promise<ChangeDetails | void>,
     explain?: ErrorExplainer,
   ): Promise<void> {
-    await this.inTransaction(tenant, explain, async (manager) => {
+    await this.inTransaction(explain, async (manager) => {
       const current = await this.locked(definition, tenant, id, ifMatch, manager);
       const details = await remove(current, manager);
       await this.rows.changeLiveCount(definition, tenant, -1, manager);
@@ -115,15 +115,14 @@ export class ResourceWriter {
     return current;
   }
 
-  private async inTransaction<T>(tenant: TenantId, explain: ErrorExplainer | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    let result: T;
+  private async inTransaction<T>(explain: ErrorExplainer | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
-      result = await this.transactions.run(work);
+      const result = await this.transactions.run(work);
+      this.changes.committed();
+      return result;
     } catch (error) {
       throw explain?.(error) ?? error;
     }
-    await this.changes.committed(tenant);
-    return result;
   }
 
   private change(definition: ResourceDefinition, tenant: TenantId, row: StoredResource, kind: ResourceChange['kind'], details: ChangeDetails | void): ResourceChange {

@@ -36,7 +36,6 @@ export class UserPurge {
       });
       purged += batch;
     }
-    await this.events.afterCommit(tenant);
     return { purged };
   }
 }
