@@ -64,10 +64,12 @@ export async function runEventsStage(options: BenchOptions): Promise<EventsFigur
     const without2 = await runLoad(service.baseUrl, creates, options, () => undefined);
     const withoutMean = (without1.okPerSecond + without2.okPerSecond) / 2;
 
-    // Delivery lag under a steady load, on a fresh endpoint.
+    // Delivery lag under a steady load, on a fresh endpoint. The last run's final requests may
+    // still be committing when it returns: let them land before the stream's end is read.
+    await sleep(1000);
+    const before = await pullAfter(admin, tenant.id, undefined);
     await admin('POST', `/admin/tenants/${tenant.id}/webhooks`, { url: sink.urlFor('/steady'), types: ['user.created'] });
     sink.reset();
-    const before = await pullAfter(admin, tenant.id, undefined);
     await steadyLoad(service.baseUrl, creates, STEADY_RATE, options.durationSeconds);
     // What the service committed, not what the load generator saw answered before it stopped.
     const steadyWrites = (await pullAfter(admin, tenant.id, before.cursor)).count;
