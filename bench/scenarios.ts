@@ -15,6 +15,7 @@ export interface ScenarioContext {
   /** A long-lived secret token, so that scrypt is not in the loop of the SCIM scenarios. */
   readonly bearer: string;
   readonly adminToken: string;
+  readonly tenantId: string;
   readonly clientId: string;
   readonly clientSecret: string;
   /** Keeps userNames created by POST unique across sizes and runs. */
@@ -273,6 +274,22 @@ export const SCENARIOS: readonly Scenario[] = [
     latencyFactor: Number.POSITIVE_INFINITY,
     maxRssRiseMb: 50,
     load: (context) => ({ method: 'GET', path: `${SCIM}/Groups/${context.groups.all.id}`, headers: scim(context), connections: 1, requests: 10 }),
+  },
+  {
+    // Issue 15: what the platform's services ask on every session check.
+    name: 'access',
+    title: 'GET /admin/tenants/{id}/users/{userId}/access',
+    built: true,
+    ...STANDARD,
+    load: (context) => {
+      const pathOf = (user: SeededUser) => `/admin/tenants/${context.tenantId}/users/${user.id}/access`;
+      return {
+        method: 'GET',
+        path: pathOf(context.users[0]),
+        headers: { authorization: `Bearer ${context.adminToken}` },
+        vary: (request) => ({ ...request, path: pathOf(anyUser(context.users)) }),
+      };
+    },
   },
   {
     name: 'get-library',

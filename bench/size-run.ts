@@ -68,7 +68,7 @@ export async function runSize(
     const serviceRssReadyMb = service.rssMb();
     const credentials = await provisionCredentials(service.baseUrl, adminToken, seeded.tenantId);
     const body = await sampleUserBody(service.baseUrl, credentials.bearer, seeded.users[0].id);
-    const context: ScenarioContext = { users: seeded.users, listOrder: seeded.listOrder, groups: seeded.groups, libraries: seeded.libraries, ...credentials, adminToken, runTag: `${size}-${Date.now()}` };
+    const context: ScenarioContext = { users: seeded.users, listOrder: seeded.listOrder, groups: seeded.groups, libraries: seeded.libraries, ...credentials, adminToken, tenantId: seeded.tenantId, runTag: `${size}-${Date.now()}` };
 
     const baselineServer = await startServer('baseline', BASELINE_SCRIPT, { BASELINE_BODY: body });
     let baseline: RunFigures;

@@ -12,6 +12,8 @@ export const GOALS = {
   getUserShareOfBaseline: 0.4,
   /** Issue 15: an IdP's match-by-filter costs little more than a GET by id, with or without statistics. */
   filterShareOfGetUser: 0.6,
+  /** Issue 15: the admin access endpoint, asked on every session check of the platform. */
+  accessShareOfBaseline: 0.3,
   maxLoopStallMs: 50,
   maxRssGrowthMb: 50,
   maxStartupVsBaseline: 2,
@@ -32,6 +34,14 @@ export function judge(sizes: readonly SizeFigures[], scenarios: readonly BuiltSc
         goal: `GET /Users/{id} ≥ ${GOALS.getUserShareOfBaseline} × baseline throughput (${at})`,
         passed: getUser.ratioToBaseline >= GOALS.getUserShareOfBaseline,
         detail: `${fixed(getUser.ratioToBaseline)} (${fixed(getUser.okPerSecond, 0)} vs ${fixed(size.baseline.okPerSecond, 0)} req/s)`,
+      });
+    }
+    const access = size.scenarios.find((run) => run.name === 'access');
+    if (access) {
+      verdicts.push({
+        goal: `GET …/users/{id}/access ≥ ${GOALS.accessShareOfBaseline} × baseline throughput (${at})`,
+        passed: access.ratioToBaseline >= GOALS.accessShareOfBaseline,
+        detail: `${fixed(access.ratioToBaseline)} (${fixed(access.okPerSecond, 0)} vs ${fixed(size.baseline.okPerSecond, 0)} req/s)`,
       });
     }
     for (const name of FILTERS_JUDGED_AGAINST_GET) {
