@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { encodePosition } from '../src/modules/events/event.js';
 import type { BenchOptions } from './cli-options.js';
 import { createBenchDatabase } from './database.js';
 import { runLoad, type LoadFigures, type LoadSpec } from './load.js';
@@ -151,7 +152,7 @@ function userCreates(bearer: string): LoadSpec {
 }
 
 function pullPage(tenantId: string, events: number, adminToken: string): LoadSpec {
-  const cursor = Buffer.from(`p${Math.floor(events * PAGE_DEPTH)}`).toString('base64url');
+  const cursor = encodePosition(Math.floor(events * PAGE_DEPTH));
   return { method: 'GET', path: `/admin/tenants/${tenantId}/events?limit=100&after=${cursor}`, headers: { authorization: `Bearer ${adminToken}` } };
 }
 

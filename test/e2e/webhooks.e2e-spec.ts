@@ -293,8 +293,12 @@ describe.each(databaseKinds())('Webhooks on %s', (kind) => {
       // The stuck endpoint holds at most its share of attempts at once (4), not every slot.
       const stuckSoFar = receiver.on(stuck.path).filter((webhook) => webhook.receivedAt < started + 1500);
       expect(stuckSoFar.length).toBeLessThanOrEqual(8);
+      // Disabling it cancels what it still had pending, attempts under way included.
       await admin('PATCH', `/webhooks/${stuck.id}`, { enabled: false });
-      expect((await deliveries(stuck.id)).every((row) => row.status === 'cancelled' || row.status === 'failed' || row.status === 'pending')).toBe(true);
+      const left = await deliveries(stuck.id);
+      expect(left.length).toBeGreaterThan(0);
+      expect(left.filter((row) => row.status === 'pending')).toEqual([]);
+      expect(left.some((row) => row.status === 'cancelled')).toBe(true);
     });
 
     it('pages the delivery history, newest event first', async () => {
