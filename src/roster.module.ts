@@ -77,6 +77,7 @@ import { ResourceChanges } from './modules/resources/resource-changes.js';
 import { ResourceReader } from './modules/resources/resource-reader.js';
 import { ResourceRegistry } from './modules/resources/resource-registry.js';
 import { ResourceRowsRepository } from './modules/resources/resource-rows.repository.js';
+import { PreparedSql } from './database/prepared-sql.js';
 import { ResourceWriter } from './modules/resources/resource-writer.js';
 import { RootSearchService } from './modules/search/root-search.service.js';
 import { UserGroupsLoader } from './modules/users/user-groups.loader.js';
@@ -158,6 +159,7 @@ export class RosterModule {
         RolesRepository,
         RoleCatalogSeeder,
         RolesService,
+        PreparedSql,
         ResourceRowsRepository,
         ResourceReader,
         ResourceWriter,

@@ -60,7 +60,7 @@ export class GroupsService implements OnModuleInit {
     members: GroupMembersLoader,
     @Inject(SCIM_BASE_URL) scimBaseUrl: string,
   ) {
-    this.loaders = [members, libraryRefsLoader(`${ACCESS_GROUP_SCHEMA}:libraries`, scimBaseUrl, (tenant, ids) => libraries.grantsOf('group', tenant, ids))];
+    this.loaders = [members, libraryRefsLoader(`${ACCESS_GROUP_SCHEMA}:libraries`, scimBaseUrl, (tenant, ids) => libraries.grantsOf('group', tenant, ids), libraries.grantsInline('group'))];
   }
 
   onModuleInit(): void {

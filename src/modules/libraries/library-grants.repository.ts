@@ -20,6 +20,19 @@ const TABLES: Record<GrantHolder, { readonly table: string; readonly column: str
   group: { table: 'group_library_grants', column: 'group_id' },
 };
 
+/**
+ * The holder's own grants as grantsOf reads them (same rows, same order), for the holder aliased
+ * `r` in its own SELECT: `id` and `display_name` of each library.
+ */
+export function grantsInline(holder: GrantHolder): { readonly columns: readonly string[]; readonly from: string; readonly orderBy: string } {
+  const { table, column } = TABLES[holder];
+  return {
+    columns: ['l.id', 'l.display_name'],
+    from: `${table} g JOIN libraries l ON l.id = g.library_id WHERE g.tenant_id = r.tenant_id AND g.${column} = r.id`,
+    orderBy: 'l.display_name_key, l.id',
+  };
+}
+
 // `active = TRUE` rather than a bound boolean: better-sqlite3 binds no booleans, and TRUE is 1 in
 // SQLite (which stores booleans as 0/1) and the boolean true in PostgreSQL.
 
@@ -49,6 +62,7 @@ export class LibraryGrantsRepository {
   }
 
   /** Each holder's own grants, by displayName. */
+  // The same rows as grantsInline: keep the two in step.
   async grantsOf(holder: GrantHolder, tenant: TenantId, holderIds: readonly string[], manager?: EntityManager): Promise<Map<string, LibraryRef[]>> {
     const { table, column } = TABLES[holder];
     return this.byHolder(holderIds, (list) => `SELECT g.${column} AS holder, l.id, l.display_name FROM ${table} g JOIN libraries l ON l.id = g.library_id

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
-import { type GrantHolder, LibraryGrantsRepository, type LibraryRef } from './library-grants.repository.js';
+import { type GrantHolder, grantsInline, LibraryGrantsRepository, type LibraryRef } from './library-grants.repository.js';
 
 /** Library grants to users and groups, and effective libraries: what other modules ask of libraries. */
 @Injectable()
@@ -30,6 +30,11 @@ export class LibraryGrantsService {
 
   grantsOf(holder: GrantHolder, tenant: TenantId, holderIds: readonly string[], manager?: EntityManager): Promise<Map<string, LibraryRef[]>> {
     return this.grants.grantsOf(holder, tenant, holderIds, manager);
+  }
+
+  /** grantsOf's rows as a subquery of the holder's own SELECT (GET by id in one round trip). */
+  grantsInline(holder: GrantHolder): ReturnType<typeof grantsInline> {
+    return grantsInline(holder);
   }
 
   /** Makes `libraryIds` the holder's own grants, in the caller's transaction. */

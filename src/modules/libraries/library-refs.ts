@@ -1,6 +1,6 @@
 import type { TenantId } from '../../domain/tenant-id.js';
 import { getMember, isRecord, type ScimObject, setMember } from '../../scim/patch/scim-json.js';
-import type { AttributeLoader, AttributeValues } from '../resources/resource-definition.js';
+import type { AttributeLoader, AttributeValues, InlineValues } from '../resources/resource-definition.js';
 import type { LibraryRef } from './library-grants.repository.js';
 
 /**
@@ -31,21 +31,26 @@ export function withLibraryRefs(data: ScimObject, extensionUrn: string, grants: 
   return result;
 }
 
-/** A loader of library references (`{value, display, $ref}`) for an attribute such as `urn:…:User:libraries`. */
+/**
+ * A loader of library references (`{value, display, $ref}`) for an attribute such as
+ * `urn:…:User:libraries`; with `inline`, the same references as a subquery of `id`,
+ * `display_name` rows (one round trip for GET by id).
+ */
 export function libraryRefsLoader(
   attribute: string,
   scimBaseUrl: string,
   load: (tenant: TenantId, ids: readonly string[]) => Promise<ReadonlyMap<string, readonly LibraryRef[]>>,
+  inline?: Omit<InlineValues, 'toValues'>,
 ): AttributeLoader {
+  const toRef = (ref: LibraryRef) => ({ value: ref.id, display: ref.displayName, $ref: `${scimBaseUrl}/Libraries/${ref.id}` });
   const forPage = async (tenant: TenantId, ids: readonly string[]): Promise<ReadonlyMap<string, AttributeValues>> => {
     const byHolder = await load(tenant, ids);
-    return new Map(
-      [...byHolder].map(([id, refs]) => [id, refs.map((ref) => ({ value: ref.id, display: ref.displayName, $ref: `${scimBaseUrl}/Libraries/${ref.id}` }))]),
-    );
+    return new Map([...byHolder].map(([id, refs]) => [id, refs.map(toRef)]));
   };
   return {
     attribute,
     streamed: false,
+    ...(inline === undefined ? {} : { inline: { ...inline, toValues: (rows) => rows.map(([id, displayName]) => toRef({ id: String(id), displayName: String(displayName) })) } }),
     forPage,
     async *pagesOf(tenant: TenantId, id: string): AsyncGenerator<AttributeValues> {
       yield (await forPage(tenant, [id])).get(id) ?? [];

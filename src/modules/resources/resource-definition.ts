@@ -47,6 +47,24 @@ export interface AttributeLoader {
   forPage(tenant: TenantId, ids: readonly string[]): Promise<ReadonlyMap<string, AttributeValues>>;
   /** One resource's values, page by page. */
   pagesOf(tenant: TenantId, id: string): AsyncIterable<AttributeValues>;
+  /**
+   * The same values as a correlated subquery, so that GET by id reads the resource and them in
+   * one statement (issue 15: one round trip). Loaders without it run their own query.
+   */
+  readonly inline?: InlineValues;
+}
+
+/**
+ * A loader's values of the resource aliased `r` in its own SELECT: `SELECT <columns> FROM <from>
+ * ORDER BY <orderBy>`, where `from` joins and filters on `r.tenant_id` and `r.id`. Fixed SQL
+ * from code, never from requests.
+ */
+export interface InlineValues {
+  readonly columns: readonly string[];
+  readonly from: string;
+  readonly orderBy: string;
+  /** The attribute's values from the rows, each row its columns in order, as the loader's `forPage` builds them. */
+  toValues(rows: readonly (readonly unknown[])[]): AttributeValues;
 }
 
 /** Values of a multi-valued attribute: complex ones, or plain strings (`effectiveRoles`). */

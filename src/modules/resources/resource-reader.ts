@@ -10,7 +10,7 @@ import { parseProjection, projectResource, type Projection, type ProjectionParam
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { ResourceAnswer } from '../../scim/resource-answer.js';
 import { assertPossibleId } from './possible-id.js';
-import type { AttributeLoader, AttributeValues, ResourceDefinition, StoredResource } from './resource-definition.js';
+import type { AttributeLoader, AttributeValues, InlineValues, ResourceDefinition, StoredResource } from './resource-definition.js';
 import { resourceJsonStream } from './resource-json-stream.js';
 import { type LoadedAttributes, toScimResource } from './resource.mapper.js';
 import { ResourceRowsRepository } from './resource-rows.repository.js';
@@ -41,13 +41,19 @@ export class ResourceReader {
     assertPossibleId(definition, id);
     const wanted = wantedLoaders(definition, loaders, projection);
     const streamed = wanted.find((loader) => loader.streamed);
-    const held = wanted.filter((loader) => !loader.streamed);
-    // One after the other, not side by side: on PostgreSQL each would hold a pool connection of
-    // its own, and concurrent GETs then queue for the pool; a 404 or a 304 also loads nothing.
-    const row = await this.rows.findById(definition, tenant, id);
-    if (row === null) throw ScimError.notFound(definition.type.discovery.name, id);
+    const inline = wanted.filter((loader) => !loader.streamed && loader.inline !== undefined);
+    const held = wanted.filter((loader) => !loader.streamed && loader.inline === undefined);
+    // The row and the inline loaders' values in one statement; other loaders one after the
+    // other, not side by side: on PostgreSQL each would hold a pool connection of its own, and
+    // concurrent GETs then queue for the pool; a 404 or a 304 loads nothing more.
+    const found = await this.rows.findWithValues(definition, tenant, id, inline.map((loader) => loader.inline as InlineValues));
+    if (found === null) throw ScimError.notFound(definition.type.discovery.name, id);
+    const { row } = found;
     if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, row.version)) return ResourceAnswer.notModified(row.version);
-    const loaded = await loadOne(held, tenant, id);
+    const fetched = await loadOne(held, tenant, id);
+    inline.forEach((loader, i) => fetched.set(loader.attribute, found.values[i]));
+    // In the loaders' own order: it is the order of the attributes in the answer.
+    const loaded: LoadedAttributes = new Map(wanted.flatMap((loader) => (fetched.has(loader.attribute) ? [[loader.attribute, fetched.get(loader.attribute) ?? []]] : [])));
     const resource = projectResource(toScimResource(definition, row, this.scimBaseUrl, loaded), projection, definition.type.context);
     const body = streamed === undefined ? resource : await this.streamAttribute(definition, streamed, tenant, id, resource, projection);
     return ResourceAnswer.ok(row.version, body);
@@ -108,7 +114,7 @@ function wantedLoaders(definition: ResourceDefinition, loaders: readonly Attribu
   return loaders.filter((loader) => returned.has(loader.attribute));
 }
 
-async function loadOne(loaders: readonly AttributeLoader[], tenant: TenantId, id: string): Promise<LoadedAttributes> {
+async function loadOne(loaders: readonly AttributeLoader[], tenant: TenantId, id: string): Promise<Map<string, AttributeValues>> {
   const loaded = new Map<string, AttributeValues>();
   for (const loader of loaders) {
     const values: (ScimObject | string)[] = [];

@@ -76,7 +76,7 @@ export class UsersService implements OnModuleInit {
   ) {
     this.loaders = [
       groups,
-      libraryRefsLoader(`${ACCESS_USER_SCHEMA}:libraries`, scimBaseUrl, (tenant, ids) => libraries.grantsOf('user', tenant, ids)),
+      libraryRefsLoader(`${ACCESS_USER_SCHEMA}:libraries`, scimBaseUrl, (tenant, ids) => libraries.grantsOf('user', tenant, ids), libraries.grantsInline('user')),
       libraryRefsLoader(`${ACCESS_USER_SCHEMA}:effectiveLibraries`, scimBaseUrl, (tenant, ids) => libraries.effectiveOf(tenant, ids)),
       effectiveRolesLoader((tenant, ids) => roles.effectiveRolesOf(tenant, ids)),
     ];

@@ -1,0 +1,96 @@
+import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
+import { databaseKinds } from '../support/databases.js';
+import { startRoster, type RosterHarness } from '../support/roster-harness.js';
+import { GROUP_SCHEMA, groupsApi, type GroupsApi } from '../support/scim-groups.js';
+import { ACCESS_GROUP, ACCESS_USER, expectStatus, librariesAdmin, type LibrariesAdmin } from '../support/scim-libraries.js';
+import { USER_SCHEMA, usersApi, type UsersApi } from '../support/scim-users.js';
+
+interface ListPage {
+  readonly Resources: Record<string, unknown>[];
+}
+
+/**
+ * GET by id reads the resource, its groups and its library grants in one statement whose JSON
+ * aggregation differs by engine (json_group_array on SQLite, json_agg on PostgreSQL); a list
+ * page reads the same values with the loaders' own queries. The two answers must agree to the
+ * byte, whatever the names hold: quotes, backslashes, control characters, non-BMP characters,
+ * case-folded ordering.
+ */
+describe.each(databaseKinds())('GET by id in one statement on %s', (kind) => {
+  let roster: RosterHarness;
+  let users: UsersApi;
+  let groups: GroupsApi;
+  let admin: LibrariesAdmin;
+  let token: string;
+
+  const AWKWARD_NAMES = ['zeta "quoted"', 'Alpha\\back\\slash', 'émile', 'EMILE', 'tab\there', 'emoji 😀 name', 'line\nbreak', 'Ωmega', '日本語'];
+
+  beforeAll(async () => {
+    roster = await startRoster(kind);
+    const connection = await createTenantWithConnection(roster.http);
+    token = await requestAccessToken(roster.http, connection);
+    users = usersApi(roster, token);
+    groups = groupsApi(roster, token);
+    admin = librariesAdmin(roster, connection.tenantId);
+  });
+  afterAll(() => roster.close());
+
+  /** The resource as the list page answers it (its loaders' own queries). */
+  const listed = async (endpoint: 'Users' | 'Groups', id: string, query = ''): Promise<string> => {
+    const filter = encodeURIComponent(`id eq "${id}"`);
+    const response = await roster.http.get<ListPage>(`/scim/v2/${endpoint}?filter=${filter}${query}`, { token });
+    expectStatus(response, 200);
+    expect(response.body.Resources).toHaveLength(1);
+    return JSON.stringify(response.body.Resources[0]);
+  };
+
+  it('answers a user with many groups and grants exactly as its list page does', async () => {
+    const libraries = [];
+    for (const name of AWKWARD_NAMES) libraries.push(await admin.add(`lib ${name}`));
+    const created = await users.create({ schemas: [USER_SCHEMA, ACCESS_USER], userName: 'awkward@example.com', [ACCESS_USER]: { libraries: libraries.map((library) => library.id) } });
+    expectStatus(created, 201);
+    const userId = created.body.id;
+    for (const name of AWKWARD_NAMES) expectStatus(await groups.create({ displayName: name, members: [{ value: userId }] }), 201);
+
+    const answer = await users.get(userId);
+    expectStatus(answer, 200);
+    expect(answer.text).toBe(await listed('Users', userId));
+    const displays = (answer.body.groups as { display: string }[]).map((group) => group.display);
+    expect(displays).toHaveLength(AWKWARD_NAMES.length);
+    expect(new Set(displays)).toEqual(new Set(AWKWARD_NAMES));
+    const grants = (answer.body[ACCESS_USER] as { libraries: { display: string }[] }).libraries.map((grant) => grant.display);
+    expect(new Set(grants)).toEqual(new Set(AWKWARD_NAMES.map((name) => `lib ${name}`)));
+  });
+
+  it('answers a user without groups or grants without the attributes, as its list page does', async () => {
+    const created = await users.create({ userName: 'plain-one-trip@example.com' });
+    expectStatus(created, 201);
+    const answer = await users.get(created.body.id);
+    expectStatus(answer, 200);
+    expect(answer.body).not.toHaveProperty('groups');
+    expect(answer.body).not.toHaveProperty([ACCESS_USER]);
+    expect(answer.text).toBe(await listed('Users', created.body.id));
+  });
+
+  it('answers a group with library grants exactly as its list page does, with and without attributes', async () => {
+    const library = await admin.add('lib "group" \\ 😀');
+    const created = await groups.create({ displayName: 'granted group', schemas: [GROUP_SCHEMA, ACCESS_GROUP], [ACCESS_GROUP]: { libraries: [library.id] } });
+    expectStatus(created, 201);
+    const id = (created.body as { id: string }).id;
+    for (const query of ['', '&attributes=displayName', `&excludedAttributes=members`]) {
+      const answer = await roster.http.get(`/scim/v2/Groups/${id}${query.replace('&', '?')}`, { token });
+      expectStatus(answer, 200);
+      expect(answer.text).toBe(await listed('Groups', id, query));
+    }
+  });
+
+  it('answers 404 for a soft-deleted user and for another tenant’s user', async () => {
+    const created = await users.create({ userName: 'gone-one-trip@example.com' });
+    expectStatus(created, 201);
+    const other = await createTenantWithConnection(roster.http);
+    const otherToken = await requestAccessToken(roster.http, other);
+    expectStatus(await roster.http.get(`/scim/v2/Users/${created.body.id}`, { token: otherToken }), 404);
+    expectStatus(await users.delete(created.body.id), 204);
+    expectStatus(await users.get(created.body.id), 404);
+  });
+});
