@@ -78,6 +78,7 @@ import { ResourceReader } from './modules/resources/resource-reader.js';
 import { ResourceRegistry } from './modules/resources/resource-registry.js';
 import { ResourceRowsRepository } from './modules/resources/resource-rows.repository.js';
 import { PreparedSql } from './database/prepared-sql.js';
+import { UserAccessRepository } from './modules/access/user-access.repository.js';
 import { ResourceWriter } from './modules/resources/resource-writer.js';
 import { RootSearchService } from './modules/search/root-search.service.js';
 import { UserGroupsLoader } from './modules/users/user-groups.loader.js';
@@ -160,6 +161,7 @@ export class RosterModule {
         RoleCatalogSeeder,
         RolesService,
         PreparedSql,
+        UserAccessRepository,
         ResourceRowsRepository,
         ResourceReader,
         ResourceWriter,

@@ -84,6 +84,39 @@ describe.each(databaseKinds())('GET by id in one statement on %s', (kind) => {
     }
   });
 
+  it('answers the admin access endpoint (one statement) as the SCIM effective attributes (their own queries) say, active or not', async () => {
+    const own = await admin.add('own "lib" é');
+    const viaGroup = await admin.add('Via Group \\ 😀');
+    const created = await users.create({
+      schemas: [USER_SCHEMA, ACCESS_USER],
+      userName: 'access-one-trip@example.com',
+      roles: [{ value: 'Writer' }, { value: 'guest' }],
+      [ACCESS_USER]: { libraries: [own.id] },
+    });
+    expectStatus(created, 201);
+    const userId = created.body.id;
+    for (const name of ['Émile group', 'alpha group']) {
+      expectStatus(await groups.create({ schemas: [GROUP_SCHEMA, ACCESS_GROUP], displayName: name, members: [{ value: userId }], [ACCESS_GROUP]: { libraries: [viaGroup.id, own.id] } }), 201);
+    }
+    const effective = `${ACCESS_USER}:effectiveRoles,${ACCESS_USER}:effectiveLibraries,groups,active`;
+    for (const active of [true, false]) {
+      if (!active) expectStatus(await users.patch(userId, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }), 200);
+      const scim = await users.get(userId, `?attributes=${encodeURIComponent(effective)}`);
+      expectStatus(scim, 200);
+      const extension = (scim.body[ACCESS_USER] ?? {}) as { effectiveRoles?: string[]; effectiveLibraries?: { value: string; display: string }[] };
+      const access = await admin.accessOf(userId);
+      expect(access).toEqual({
+        active,
+        roles: [...(extension.effectiveRoles ?? [])].sort(),
+        libraries: (extension.effectiveLibraries ?? []).map((library) => ({ id: library.value, displayName: library.display })),
+        groups: ((scim.body.groups ?? []) as { value: string; display: string }[]).map((group) => ({ id: group.value, displayName: group.display })),
+      });
+      expect(access.groups).toHaveLength(2);
+      expect(access.roles).toHaveLength(active ? 4 : 0);
+      expect(access.libraries).toHaveLength(active ? 2 : 0);
+    }
+  });
+
   it('answers 404 for a soft-deleted user and for another tenant’s user', async () => {
     const created = await users.create({ userName: 'gone-one-trip@example.com' });
     expectStatus(created, 201);

@@ -4,6 +4,7 @@ import type { TenantId } from '../../domain/tenant-id.js';
 import { LibraryGrantsService } from '../libraries/library-grants.service.js';
 import type { ChangeFact } from '../resources/resource-changes.js';
 import { RolesService } from '../roles/roles.service.js';
+import { UserAccessRepository } from './user-access.repository.js';
 
 /** What a user may use: effective roles (names) and libraries; nothing while inactive or deleted. */
 export interface EffectiveAccess {
@@ -24,7 +25,20 @@ export class EffectiveAccessService {
   constructor(
     private readonly roles: RolesService,
     private readonly libraries: LibraryGrantsService,
+    private readonly stored: UserAccessRepository,
   ) {}
+
+  /**
+   * One live user's access as the admin access endpoint answers it, in one statement; null when
+   * the user does not exist or is deleted. An inactive user keeps its groups but has no access.
+   */
+  async ofUser(tenant: TenantId, userId: string): Promise<(EffectiveAccess & { readonly active: boolean; readonly groups: readonly { readonly id: string; readonly displayName: string }[] }) | null> {
+    const found = await this.stored.find(tenant, userId);
+    if (found === null) return null;
+    const { active, groups } = found;
+    // The same order as effectiveRolesOf: names sorted by UTF-16 code units.
+    return active ? { active, groups, roles: [...found.roleNames].sort(), libraries: found.libraries } : { active, groups, ...NONE };
+  }
 
   async of(tenant: TenantId, userIds: readonly string[], manager?: EntityManager): Promise<Map<string, EffectiveAccess>> {
     const unique = [...new Set(userIds)];

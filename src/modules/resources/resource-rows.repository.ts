@@ -12,6 +12,7 @@ import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { indexedValuesOf } from '../../scim/query/indexed-values.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { PreparedSql } from '../../database/prepared-sql.js';
+import { jsonRowsAggregate, parseJsonRows } from '../../database/query/json-rows.js';
 import type { AttributeValues, InlineValues, ResourceDefinition, StoredResource } from './resource-definition.js';
 
 interface ResourceRow {
@@ -23,7 +24,7 @@ interface ResourceRow {
 }
 
 /** A resource row with each inline loader's rows, as JSON (SQLite: text; PostgreSQL: parsed, NULL when none). */
-type RowWithValues = ResourceRow & Readonly<Record<`v${number}`, string | unknown[][] | null>>;
+type RowWithValues = ResourceRow & Readonly<Record<`v${number}`, unknown>>;
 
 /**
  * The SQL every resource table shares. Every method takes the definition and the tenant first;
@@ -52,7 +53,7 @@ export class ResourceRowsRepository {
     const rows = await this.prepared.all<RowWithValues>(this.withValuesSqlOf(definition, inlines), [tenant, id]);
     if (rows.length === 0) return null;
     const row = rows[0];
-    const values = inlines.map((inline, i) => inline.toValues(parseValueRows(row[`v${i}`])));
+    const values = inlines.map((inline, i) => inline.toValues(parseJsonRows(row[`v${i}`])));
     return { row: toStored(row), values };
   }
 
@@ -127,27 +128,14 @@ function selectFrom(definition: ResourceDefinition): string {
   return `SELECT id, data, version, created_at, last_modified FROM ${table} WHERE tenant_id = :tenant${softDeleted ? ' AND deleted_at IS NULL' : ''}`;
 }
 
-/**
- * One row: the resource (`r`) and, per inline loader, its rows aggregated into one JSON array of
- * arrays in the loader's order (SQLite ≥ 3.44 and PostgreSQL both take ORDER BY inside the
- * aggregate). Aggregating keeps the row count at one whatever the number of values.
- */
+/** One row: the resource (`r`) and, per inline loader, its rows as one JSON array in the loader's order. */
 function selectWithValues(definition: ResourceDefinition, inlines: readonly InlineValues[], isPostgres: boolean): string {
   const { table, softDeleted } = definition.table;
-  const aggregated = inlines.map((inline, i) => {
-    const row = isPostgres ? `json_build_array(${inline.columns.join(', ')})` : `json_array(${inline.columns.join(', ')})`;
-    const aggregate = isPostgres ? `json_agg(${row} ORDER BY ${inline.orderBy})` : `json_group_array(${row} ORDER BY ${inline.orderBy})`;
-    return `, (SELECT ${aggregate} FROM ${inline.from}) AS v${i}`;
-  });
+  const aggregated = inlines.map((inline, i) => `, (SELECT ${jsonRowsAggregate(inline.columns, inline.orderBy, isPostgres)} FROM ${inline.from}) AS v${i}`);
   return (
     `SELECT r.id, r.data, r.version, r.created_at, r.last_modified${aggregated.join('')} FROM ${table} r` +
     ` WHERE r.tenant_id = $1 AND r.id = $2${softDeleted ? ' AND r.deleted_at IS NULL' : ''}`
   );
-}
-
-function parseValueRows(json: string | unknown[][] | null | undefined): (readonly unknown[])[] {
-  if (json === null || json === undefined) return [];
-  return typeof json === 'string' ? (JSON.parse(json) as unknown[][]) : json;
 }
 
 function liveRow<E extends StoredResource>(definition: ResourceDefinition<E>, where: Record<string, unknown>): FindOptionsWhere<E> {

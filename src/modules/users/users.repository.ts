@@ -22,10 +22,6 @@ export type UserChanges = Pick<
 export class UsersRepository {
   constructor(@InjectRepository(UserEntity, ROSTER_DATA_SOURCE) private readonly rows: Repository<UserEntity>) {}
 
-  findById(tenant: TenantId, id: string): Promise<UserEntity | null> {
-    return this.rows.findOneBy({ tenantId: tenant, id, deletedAt: IsNull() });
-  }
-
   findByUserNameKeyIncludingDeleted(tenant: TenantId, key: string, manager: EntityManager): Promise<UserEntity | null> {
     return manager.getRepository(UserEntity).findOneBy({ tenantId: tenant, userNameKey: key });
   }

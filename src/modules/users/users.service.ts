@@ -165,16 +165,9 @@ export class UsersService implements OnModuleInit {
 
   /** What the rest of the platform asks (DESIGN.md admin access): an inactive user has no effective roles or libraries. */
   async access(tenant: TenantId, id: string): Promise<UserAccess> {
-    const user = await this.users.findById(tenant, id);
-    if (!user) throw ScimError.notFound('User', id);
-    const [access, groups] = await Promise.all([this.effectiveAccess.of(tenant, [id]), this.membership.groupsOfUsers(tenant, [id])]);
-    const effective = access.get(id);
-    return {
-      active: user.active,
-      roles: effective?.roles ?? [],
-      libraries: effective?.libraries ?? [],
-      groups: (groups.get(id) ?? []).map((group) => ({ id: group.id, displayName: group.displayName })),
-    };
+    const access = await this.effectiveAccess.ofUser(tenant, id);
+    if (access === null) throw ScimError.notFound('User', id);
+    return { active: access.active, roles: access.roles, libraries: access.libraries, groups: access.groups };
   }
 
   private async update(

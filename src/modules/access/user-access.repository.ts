@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { PreparedSql } from '../../database/prepared-sql.js';
+import { jsonRowsAggregate, parseJsonRows } from '../../database/query/json-rows.js';
+import type { TenantId } from '../../domain/tenant-id.js';
+
+/** A live user's access as stored: whether active, and the rows its effective access is made of. */
+export interface StoredUserAccess {
+  readonly active: boolean;
+  /** Role names (catalog spelling, or the key when the catalog lacks it) of its own roles and its groups' roles, unsorted. */
+  readonly roleNames: readonly string[];
+  /** Its own grants ∪ its groups' grants, by displayName. */
+  readonly libraries: readonly { readonly id: string; readonly displayName: string }[];
+  /** Its direct groups, by displayName. */
+  readonly groups: readonly { readonly id: string; readonly displayName: string }[];
+}
+
+interface AccessRow {
+  readonly active: boolean | number;
+  readonly roles: unknown;
+  readonly libraries: unknown;
+  readonly groups: unknown;
+}
+
+/**
+ * The admin access endpoint's one statement (issue 15: the platform asks it on every session
+ * check). The subqueries are the ones RolesRepository.effectiveRoleNames,
+ * LibraryGrantsRepository.effectiveOf and GroupMembershipRepository.groupsOfUsers run for many
+ * users, narrowed to one; the e2e suite checks the answers against what writes through those
+ * paths produce. `$1` is the tenant and `$2` the user in every subquery, so each one is held to
+ * the tenant on its own.
+ */
+@Injectable()
+export class UserAccessRepository {
+  private sql: string | undefined;
+
+  constructor(private readonly prepared: PreparedSql) {}
+
+  async find(tenant: TenantId, userId: string): Promise<StoredUserAccess | null> {
+    this.sql ??= accessSql(this.prepared.isPostgres);
+    const rows = await this.prepared.all<AccessRow>(this.sql, [tenant, userId]);
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    const pairs = (json: unknown) => parseJsonRows(json).map(([id, displayName]) => ({ id: String(id), displayName: String(displayName) }));
+    return {
+      active: row.active === true || row.active === 1,
+      roleNames: parseJsonRows(row.roles).map(([name]) => String(name)),
+      libraries: pairs(row.libraries),
+      groups: pairs(row.groups),
+    };
+  }
+}
+
+function accessSql(isPostgres: boolean): string {
+  const roles = `SELECT ${jsonRowsAggregate(['COALESCE(r.name, e.role_key)'], undefined, isPostgres)} FROM (
+      SELECT role_key FROM user_roles WHERE tenant_id = $1 AND user_id = $2
+      UNION
+      SELECT g.role_key FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.tenant_id = $1 AND m.member_id = $2
+    ) e LEFT JOIN roles r ON r.tenant_id = $1 AND r.name_key = e.role_key`;
+  const libraries = `SELECT ${jsonRowsAggregate(['l.id', 'l.display_name'], 'l.display_name_key, l.id', isPostgres)} FROM (
+      SELECT library_id FROM user_library_grants WHERE tenant_id = $1 AND user_id = $2
+      UNION
+      SELECT g.library_id FROM group_members m JOIN group_library_grants g ON g.tenant_id = m.tenant_id AND g.group_id = m.group_id
+      WHERE m.tenant_id = $1 AND m.member_id = $2
+    ) e JOIN libraries l ON l.id = e.library_id`;
+  const groups = `SELECT ${jsonRowsAggregate(['g.id', 'g.display_name'], 'g.display_name_key, g.id', isPostgres)}
+    FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.tenant_id = $1 AND m.member_id = $2`;
+  return `SELECT u.active, (${roles}) AS roles, (${libraries}) AS libraries, (${groups}) AS groups
+    FROM users u WHERE u.tenant_id = $1 AND u.id = $2 AND u.deleted_at IS NULL`;
+}
