@@ -3,18 +3,18 @@ import { databaseKinds } from '../support/databases.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
 import { GROUP_SCHEMA, groupsApi, type GroupsApi } from '../support/scim-groups.js';
 import { ACCESS_GROUP, ACCESS_USER, expectStatus, librariesAdmin, type LibrariesAdmin } from '../support/scim-libraries.js';
-import { USER_SCHEMA, usersApi, type UsersApi } from '../support/scim-users.js';
+import { PATCH_OP, USER_SCHEMA, usersApi, type UsersApi } from '../support/scim-users.js';
 
 interface ListPage {
   readonly Resources: Record<string, unknown>[];
 }
 
 /**
- * GET by id reads the resource, its groups and its library grants in one statement whose JSON
- * aggregation differs by engine (json_group_array on SQLite, json_agg on PostgreSQL); a list
- * page reads the same values with the loaders' own queries. The two answers must agree to the
- * byte, whatever the names hold: quotes, backslashes, control characters, non-BMP characters,
- * case-folded ordering.
+ * GET by id and list pages read the resource, its groups and its library grants in one statement
+ * whose JSON aggregation differs by engine (json_group_array on SQLite, json_agg on PostgreSQL);
+ * a write's answer reads the same values with the loaders' own queries. The answers must agree
+ * to the byte, whatever the names hold: quotes, backslashes, control characters, non-BMP
+ * characters, case-folded ordering.
  */
 describe.each(databaseKinds())('GET by id in one statement on %s', (kind) => {
   let roster: RosterHarness;
@@ -35,7 +35,7 @@ describe.each(databaseKinds())('GET by id in one statement on %s', (kind) => {
   });
   afterAll(() => roster.close());
 
-  /** The resource as the list page answers it (its loaders' own queries). */
+  /** The resource as the list page answers it. */
   const listed = async (endpoint: 'Users' | 'Groups', id: string, query = ''): Promise<string> => {
     const filter = encodeURIComponent(`id eq "${id}"`);
     const response = await roster.http.get<ListPage>(`/scim/v2/${endpoint}?filter=${filter}${query}`, { token });
@@ -52,9 +52,13 @@ describe.each(databaseKinds())('GET by id in one statement on %s', (kind) => {
     const userId = created.body.id;
     for (const name of AWKWARD_NAMES) expectStatus(await groups.create({ displayName: name, members: [{ value: userId }] }), 201);
 
+    // The write's answer is rendered with the loaders' own queries.
+    const written = await users.patch(userId, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Awkward "One"' }] });
+    expectStatus(written, 200);
     const answer = await users.get(userId);
     expectStatus(answer, 200);
-    expect(answer.text).toBe(await listed('Users', userId));
+    expect(answer.text).toBe(written.text);
+    expect(await listed('Users', userId)).toBe(written.text);
     const displays = (answer.body.groups as { display: string }[]).map((group) => group.display);
     expect(displays).toHaveLength(AWKWARD_NAMES.length);
     expect(new Set(displays)).toEqual(new Set(AWKWARD_NAMES));
@@ -77,6 +81,12 @@ describe.each(databaseKinds())('GET by id in one statement on %s', (kind) => {
     const created = await groups.create({ displayName: 'granted group', schemas: [GROUP_SCHEMA, ACCESS_GROUP], [ACCESS_GROUP]: { libraries: [library.id] } });
     expectStatus(created, 201);
     const id = (created.body as { id: string }).id;
+    // A group's PATCH answers 204 unless asked for attributes (RFC 7644 §3.5.2).
+    const written = await groups.patch(id, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'granted "group" 2' }] }, '?excludedAttributes=members');
+    expectStatus(written, 200);
+    const answer = await groups.get(id, '?excludedAttributes=members');
+    expectStatus(answer, 200);
+    expect(answer.text).toBe(written.text);
     for (const query of ['', '&attributes=displayName', `&excludedAttributes=members`]) {
       const answer = await roster.http.get(`/scim/v2/Groups/${id}${query.replace('&', '?')}`, { token });
       expectStatus(answer, 200);
@@ -100,7 +110,7 @@ describe.each(databaseKinds())('GET by id in one statement on %s', (kind) => {
     }
     const effective = `${ACCESS_USER}:effectiveRoles,${ACCESS_USER}:effectiveLibraries,groups,active`;
     for (const active of [true, false]) {
-      if (!active) expectStatus(await users.patch(userId, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }), 200);
+      if (!active) expectStatus(await users.patch(userId, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] }), 200);
       const scim = await users.get(userId, `?attributes=${encodeURIComponent(effective)}`);
       expectStatus(scim, 200);
       const extension = (scim.body[ACCESS_USER] ?? {}) as { effectiveRoles?: string[]; effectiveLibraries?: { value: string; display: string }[] };

@@ -63,12 +63,19 @@ export class ResourceReader {
     const projection = parseProjection(request, definition.type.context);
     const page = await this.rows.listIds(definition, tenant, request);
     const wanted = wantedLoaders(definition, loaders, projection);
-    const [rows, ...values] = await Promise.all([
-      this.rows.findManyByIds(definition, tenant, page.ids),
-      ...wanted.map((loader) => loader.forPage(tenant, page.ids)),
+    const inline = wanted.filter((loader) => loader.inline !== undefined);
+    const held = wanted.filter((loader) => loader.inline === undefined);
+    const [found, ...values] = await Promise.all([
+      this.rows.findManyWithValues(definition, tenant, page.ids, inline.map((loader) => loader.inline as InlineValues)),
+      ...held.map((loader) => loader.forPage(tenant, page.ids)),
     ]);
-    const resources = rows.map((row) => {
-      const loaded: LoadedAttributes = new Map(wanted.map((loader, i) => [loader.attribute, values[i].get(row.id) ?? []]));
+    const resources = found.map(({ row, values: inlineValues }) => {
+      const loaded: LoadedAttributes = new Map(
+        wanted.map((loader) => {
+          const at = inline.indexOf(loader);
+          return [loader.attribute, at >= 0 ? inlineValues[at] : (values[held.indexOf(loader)].get(row.id) ?? [])];
+        }),
+      );
       return projectResource(toScimResource(definition, row, this.scimBaseUrl, loaded), projection, definition.type.context);
     });
     return toPagedListResponse(resources, page);

@@ -6,7 +6,6 @@ import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { replaceIndexedValues } from '../../database/query/indexed-values-store.js';
 import { listIds, type ListedIds } from '../../database/query/list-query.js';
 import { changeLiveCount } from '../../database/query/resource-counts.js';
-import { inList, runSql } from '../../database/run-sql.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { indexedValuesOf } from '../../scim/query/indexed-values.js';
@@ -26,10 +25,16 @@ interface ResourceRow {
 /** A resource row with each inline loader's rows, as JSON (SQLite: text; PostgreSQL: parsed, NULL when none). */
 type RowWithValues = ResourceRow & Readonly<Record<`v${number}`, unknown>>;
 
+/** A stored resource and each inline loader's values, in the loaders' order. */
+export interface ResourceWithValues {
+  readonly row: StoredResource;
+  readonly values: readonly AttributeValues[];
+}
+
 /**
  * The SQL every resource table shares. Every method takes the definition and the tenant first;
- * soft-deleted rows are invisible. Reads select the five shared columns as plain SQL rather than
- * hydrating entities: the read path needs nothing else.
+ * soft-deleted rows are invisible. Reads select the five shared columns and the inline loaders'
+ * values as prepared statements rather than hydrating entities: the read path needs nothing else.
  */
 @Injectable()
 export class ResourceRowsRepository {
@@ -44,36 +49,32 @@ export class ResourceRowsRepository {
    * The live resource and the values of `inlines` (in their order), in one prepared statement:
    * GET by id's single round trip (issue 15).
    */
-  async findWithValues(
-    definition: ResourceDefinition,
-    tenant: TenantId,
-    id: string,
-    inlines: readonly InlineValues[],
-  ): Promise<{ readonly row: StoredResource; readonly values: readonly AttributeValues[] } | null> {
-    const rows = await this.prepared.all<RowWithValues>(this.withValuesSqlOf(definition, inlines), [tenant, id]);
-    if (rows.length === 0) return null;
-    const row = rows[0];
-    const values = inlines.map((inline, i) => inline.toValues(parseJsonRows(row[`v${i}`])));
-    return { row: toStored(row), values };
+  async findWithValues(definition: ResourceDefinition, tenant: TenantId, id: string, inlines: readonly InlineValues[]): Promise<ResourceWithValues | null> {
+    const rows = await this.prepared.all<RowWithValues>(this.withValuesSqlOf(definition, inlines, 'one'), [tenant, id]);
+    return rows.length === 0 ? null : withValues(rows[0], inlines);
   }
 
-  private withValuesSqlOf(definition: ResourceDefinition, inlines: readonly InlineValues[]): string {
-    const key = [definition.table.table, ...inlines.map((inline) => inline.from)].join('|');
+  /**
+   * Live resources by id in the order of `ids` (any deleted meanwhile left out), each with the
+   * values of `inlines`, in one prepared statement whatever the page's length: the ids travel as
+   * one array parameter (PostgreSQL) or one JSON text (SQLite's json_each).
+   */
+  async findManyWithValues(definition: ResourceDefinition, tenant: TenantId, ids: readonly string[], inlines: readonly InlineValues[]): Promise<ResourceWithValues[]> {
+    if (ids.length === 0) return [];
+    const idsParameter = this.prepared.isPostgres ? [...ids] : JSON.stringify(ids);
+    const rows = await this.prepared.all<RowWithValues>(this.withValuesSqlOf(definition, inlines, 'many'), [tenant, idsParameter]);
+    const byId = new Map(rows.map((row) => [row.id, withValues(row, inlines)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  private withValuesSqlOf(definition: ResourceDefinition, inlines: readonly InlineValues[], ids: 'one' | 'many'): string {
+    const key = [ids, definition.table.table, ...inlines.map((inline) => inline.from)].join('|');
     let sql = this.withValuesSql.get(key);
     if (sql === undefined) {
-      sql = selectWithValues(definition, inlines, this.prepared.isPostgres);
+      sql = selectWithValues(definition, inlines, ids, this.prepared.isPostgres);
       this.withValuesSql.set(key, sql);
     }
     return sql;
-  }
-
-  /** Live resources by id, in the order of `ids`; any deleted meanwhile are left out. */
-  async findManyByIds(definition: ResourceDefinition, tenant: TenantId, ids: readonly string[]): Promise<StoredResource[]> {
-    if (ids.length === 0) return [];
-    const params: Record<string, unknown> = { tenant };
-    const rows = await runSql<ResourceRow>(this.dataSource.manager, `${selectFrom(definition)} AND id IN (${inList('id', ids, params)})`, params);
-    const byId = new Map(rows.map((row) => [row.id, toStored(row)]));
-    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** One page of a tenant's live resources, filtered and sorted in the database. */
@@ -123,23 +124,23 @@ export class ResourceRowsRepository {
   }
 }
 
-function selectFrom(definition: ResourceDefinition): string {
-  const { table, softDeleted } = definition.table;
-  return `SELECT id, data, version, created_at, last_modified FROM ${table} WHERE tenant_id = :tenant${softDeleted ? ' AND deleted_at IS NULL' : ''}`;
-}
-
-/** One row: the resource (`r`) and, per inline loader, its rows as one JSON array in the loader's order. */
-function selectWithValues(definition: ResourceDefinition, inlines: readonly InlineValues[], isPostgres: boolean): string {
+/** Rows of the resource (`r`), each with, per inline loader, its rows as one JSON array in the loader's order. */
+function selectWithValues(definition: ResourceDefinition, inlines: readonly InlineValues[], ids: 'one' | 'many', isPostgres: boolean): string {
   const { table, softDeleted } = definition.table;
   const aggregated = inlines.map((inline, i) => `, (SELECT ${jsonRowsAggregate(inline.columns, inline.orderBy, isPostgres)} FROM ${inline.from}) AS v${i}`);
   return (
     `SELECT r.id, r.data, r.version, r.created_at, r.last_modified${aggregated.join('')} FROM ${table} r` +
-    ` WHERE r.tenant_id = $1 AND r.id = $2${softDeleted ? ' AND r.deleted_at IS NULL' : ''}`
+    ` WHERE r.tenant_id = $1 AND ${ids === 'one' ? 'r.id = $2' : isPostgres ? 'r.id = ANY($2)' : 'r.id IN (SELECT value FROM json_each($2))'}` +
+    (softDeleted ? ' AND r.deleted_at IS NULL' : '')
   );
 }
 
 function liveRow<E extends StoredResource>(definition: ResourceDefinition<E>, where: Record<string, unknown>): FindOptionsWhere<E> {
   return (definition.table.softDeleted ? { ...where, deletedAt: IsNull() } : where) as FindOptionsWhere<E>;
+}
+
+function withValues(row: RowWithValues, inlines: readonly InlineValues[]): ResourceWithValues {
+  return { row: toStored(row), values: inlines.map((inline, i) => inline.toValues(parseJsonRows(row[`v${i}`]))) };
 }
 
 function toStored(row: ResourceRow): StoredResource {
