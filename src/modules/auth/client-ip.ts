@@ -35,8 +35,18 @@ function isTrustedProxy(address: string, hop: number, trust: TrustProxy): boolea
   return trust.kind === 'cidrs' && isAddressInRanges(address, trust.cidrs);
 }
 
+// Clients come back with the same few addresses (keep-alive connections, proxies), and parsing
+// one costs more than the rest of the lookup: a bounded memo of the pure text → address step.
+const NORMALISED_MAX_ENTRIES = 10_000;
+const normalised = new Map<string, string | null>();
+
 function normalise(text: string): string | null {
-  return parseAddress(text.trim())?.toString() ?? null;
+  const known = normalised.get(text);
+  if (known !== undefined || normalised.has(text)) return known ?? null;
+  const address = parseAddress(text.trim())?.toString() ?? null;
+  if (normalised.size >= NORMALISED_MAX_ENTRIES) normalised.clear();
+  normalised.set(text, address);
+  return address;
 }
 
 function joinHeader(value: HeaderValue): string {
