@@ -85,6 +85,7 @@ import { UserGroupsLoader } from './modules/users/user-groups.loader.js';
 import { GroupsService } from './modules/groups/groups.service.js';
 import { UsersRepository } from './modules/users/users.repository.js';
 import { UsersService } from './modules/users/users.service.js';
+import { SqliteCheckpointer } from './database/sqlite-checkpointer.js';
 import { TransactionRunner } from './database/transaction-runner.js';
 import { RosterOptionsModule, type RosterAsyncOptions } from './roster-options.module.js';
 
@@ -149,6 +150,7 @@ export class RosterModule {
         redisProvider,
         RedisShutdown,
         TransactionRunner,
+        SqliteCheckpointer,
         TenantsRepository,
         TenantsService,
         RevocationBus,
