@@ -35,9 +35,9 @@ export type ErrorExplainer = (error: unknown) => ScimError | undefined;
 /**
  * The write skeleton every resource type shares: one transaction; the row read under its lock;
  * `If-Match` (RFC 7644 §3.14); the type's rules; the version compare-and-set; the filter index
- * moved with the document (only the rows that changed); the tenant's count of live resources moved by a create (or
- * restore) or a delete (or soft delete); and the committed change recorded in the same
- * transaction. Every row that becomes live or stops being live passes through here (a purge
+ * moved with the document (only the rows that changed); the tenant's count of live resources
+ * moved by a create (or restore) or a delete (or soft delete); and the committed change recorded
+ * in the same transaction. Every row that becomes live or stops being live passes through here (a purge
  * hard-deletes only rows a delete already took out of the count).
  */
 @Injectable()
@@ -85,6 +85,7 @@ export class ResourceWriter {
       if (!(await this.rows.updateIfVersion(definition, tenant, id, current.version, columns, manager))) {
         throw ScimError.preconditionFailed(`The ${definition.type.discovery.name.toLowerCase()} changed while this request was applied; retry.`);
       }
+      // After the compare-and-set: `current.data` is then the document the stored index rows describe.
       if (columns.data !== undefined) await this.rows.writeIndex(definition, tenant, id, columns.data, manager, current.data);
       const details = await after?.(manager);
       const written: E = { ...current, ...columns, version: current.version + 1 };
