@@ -37,13 +37,13 @@ for (const size of runSizes ? options.sizes : []) {
   }
 }
 
-const verdicts = judge(sizes, built);
+const verdicts = judge(sizes, built, options.db);
 if (options.events) {
   const events = await runEventsStage(options);
   process.stdout.write(`${formatEvents(events)}\n\n`);
   verdicts.push(...judgeEvents(events));
 }
-process.stdout.write(`Goals (issues 5, 6, 12 and 14)\n${formatVerdicts(verdicts)}\n`);
+process.stdout.write(`Goals (issues 5, 6, 12, 14 and 15)\n${formatVerdicts(verdicts)}\n`);
 if (options.jsonFile) {
   await writeJsonReport(options.jsonFile, options, sizes, verdicts);
   process.stdout.write(`\nJSON written to ${options.jsonFile}\n`);

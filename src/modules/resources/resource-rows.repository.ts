@@ -3,12 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, type DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
-import { replaceIndexedValues } from '../../database/query/indexed-values-store.js';
+import { insertIndexedValues, updateIndexedValues } from '../../database/query/indexed-values-store.js';
 import { listIds, type ListedIds } from '../../database/query/list-query.js';
 import { changeLiveCount } from '../../database/query/resource-counts.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { indexedValuesOf } from '../../scim/query/indexed-values.js';
+import { diffIndexedValues } from '../../scim/query/indexed-values-diff.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { PreparedSql } from '../../database/prepared-sql.js';
 import { jsonRowsAggregate, parseJsonRows } from '../../database/query/json-rows.js';
@@ -118,9 +119,23 @@ export class ResourceRowsRepository {
     await changeLiveCount(manager, definition.table, tenant, delta);
   }
 
-  /** Rewrites the resource's filter index rows from its stored document, in the write's transaction. */
-  async writeIndex(definition: ResourceDefinition, tenant: TenantId, id: string, data: ScimObject, manager: EntityManager): Promise<void> {
-    await replaceIndexedValues(manager, definition.table.valuesTable, tenant, id, indexedValuesOf({ ...data, id }, definition.type.context));
+  /**
+   * Writes the resource's filter index rows for its new document, in the write's transaction.
+   * Without `previous` the resource has no rows yet and all are inserted; with it, only the rows
+   * that differ from those `previous` produced are replaced (issue 15: a PATCH of `active` moves
+   * one row, not the dozen of the whole user). Exact because the rows stored are always those of
+   * the stored document: every write of `data` passes here, and a change of the row format comes
+   * with a migration that rewrites the rows (user-value-rows.spec.ts).
+   */
+  async writeIndex(definition: ResourceDefinition, tenant: TenantId, id: string, data: ScimObject, manager: EntityManager, previous?: ScimObject): Promise<void> {
+    const { valuesTable } = definition.table;
+    const rows = indexedValuesOf({ ...data, id }, definition.type.context);
+    if (previous === undefined) {
+      await insertIndexedValues(manager, valuesTable, tenant, [{ resourceId: id, rows }]);
+      return;
+    }
+    const diff = diffIndexedValues(indexedValuesOf({ ...previous, id }, definition.type.context), rows);
+    await updateIndexedValues(manager, valuesTable, tenant, id, diff);
   }
 }
 

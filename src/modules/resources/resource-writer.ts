@@ -4,6 +4,7 @@ import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { ScimError } from '../../scim/errors.js';
 import { assertIfMatch } from '../../scim/etag.js';
+import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { type ChangeDetails, type ResourceChange, ResourceChanges } from './resource-changes.js';
 import { assertPossibleId } from './possible-id.js';
 import type { ResourceDefinition, StoredResource } from './resource-definition.js';
@@ -11,7 +12,7 @@ import { ResourceRowsRepository } from './resource-rows.repository.js';
 
 /** What a type's rules decided a write does to the row, and what they still do after it is written. */
 export interface PlannedWrite<E extends StoredResource> {
-  /** Columns to set; a new `data` also rewrites the filter index rows. `version` is the skeleton's. */
+  /** Columns to set; a new `data` also moves the filter index rows that changed. `version` is the skeleton's. */
   readonly columns: Partial<E> & Pick<E, 'lastModified'>;
   /** The type's own follow-up statements (roles, memberships), in the same transaction. */
   readonly after?: FollowUp;
@@ -20,6 +21,8 @@ export interface PlannedWrite<E extends StoredResource> {
 /** A created (or restored) row, stored by the type's rules, and their follow-up statements. */
 export interface StoredWrite<E extends StoredResource> {
   readonly row: E;
+  /** A restored row's document before the restore: its index rows are still stored (a soft delete keeps them). */
+  readonly restoredFrom?: ScimObject;
   readonly after?: FollowUp;
 }
 
@@ -32,9 +35,9 @@ export type ErrorExplainer = (error: unknown) => ScimError | undefined;
 /**
  * The write skeleton every resource type shares: one transaction; the row read under its lock;
  * `If-Match` (RFC 7644 §3.14); the type's rules; the version compare-and-set; the filter index
- * rewritten with the document; the tenant's count of live resources moved by a create (or
- * restore) or a delete (or soft delete); and the committed change recorded in the same
- * transaction. Every row that becomes live or stops being live passes through here (a purge
+ * moved with the document (only the rows that changed); the tenant's count of live resources
+ * moved by a create (or restore) or a delete (or soft delete); and the committed change recorded
+ * in the same transaction. Every row that becomes live or stops being live passes through here (a purge
  * hard-deletes only rows a delete already took out of the count).
  */
 @Injectable()
@@ -53,8 +56,8 @@ export class ResourceWriter {
     explain?: ErrorExplainer,
   ): Promise<E> {
     return this.inTransaction(explain, async (manager) => {
-      const { row, after } = await store(manager);
-      await this.rows.writeIndex(definition, tenant, row.id, row.data, manager);
+      const { row, restoredFrom, after } = await store(manager);
+      await this.rows.writeIndex(definition, tenant, row.id, row.data, manager, restoredFrom);
       const details = await after?.(manager);
       // Late in the transaction, like the stream position the change record takes: both lock a tenant-wide row until commit.
       await this.rows.changeLiveCount(definition, tenant, 1, manager);
@@ -82,7 +85,8 @@ export class ResourceWriter {
       if (!(await this.rows.updateIfVersion(definition, tenant, id, current.version, columns, manager))) {
         throw ScimError.preconditionFailed(`The ${definition.type.discovery.name.toLowerCase()} changed while this request was applied; retry.`);
       }
-      if (columns.data !== undefined) await this.rows.writeIndex(definition, tenant, id, columns.data, manager);
+      // After the compare-and-set: `current.data` is then the document the stored index rows describe.
+      if (columns.data !== undefined) await this.rows.writeIndex(definition, tenant, id, columns.data, manager, current.data);
       const details = await after?.(manager);
       const written: E = { ...current, ...columns, version: current.version + 1 };
       await this.changes.record({ ...this.change(definition, tenant, written, 'updated', details), before: current.data, after: written.data }, manager);

@@ -109,6 +109,7 @@ export class UsersService implements OnModuleInit {
         const existing = await this.users.findByUserNameKeyIncludingDeleted(tenant, document.userNameKey, manager);
         if (existing && existing.deletedAt === null) throw userNameTaken(document.userName);
         let row: UserEntity;
+        const restoredFrom = existing?.data;
         if (existing) {
           if (!(await this.users.restore(tenant, existing.id, existing.version, changes, manager))) throw userNameTaken(document.userName);
           row = Object.assign(existing, changes, { deletedAt: null, version: existing.version + 1 });
@@ -119,6 +120,7 @@ export class UsersService implements OnModuleInit {
         const libraryIds = await this.libraries.resolve(tenant, document.libraryRefs, manager);
         return {
           row,
+          restoredFrom,
           after: async (tx) => {
             await this.users.setDirectRoles(tenant, row.id, roleHoldings(document.roleNames, document.active).held, tx);
             await this.roles.refreshUniqueHolders(tenant, [row.id], rules.roles, tx);
