@@ -36,6 +36,16 @@ export async function createBenchDatabase(kind: BenchDatabaseKind, size: number)
   };
 }
 
+/** Whether the bench's PostgreSQL server answers (the default run skips its PostgreSQL passes, and says so, when not). */
+export async function isPostgresReachable(): Promise<boolean> {
+  try {
+    await administer('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function administer(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: `${POSTGRES_SERVER}/postgres` });
   await client.connect();

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import type { BenchOptions } from './cli-options.js';
+import type { BenchDatabaseKind, BenchOptions } from './cli-options.js';
 import type { RunFigures, SizeFigures } from './size-run.js';
 import type { Verdict } from './verdicts.js';
 
@@ -43,16 +43,25 @@ export function formatVerdicts(verdicts: readonly Verdict[]): string {
   return verdicts.map((verdict) => `${verdict.passed ? 'PASS' : 'FAIL'}  ${verdict.goal}: ${verdict.detail}`).join('\n');
 }
 
-export async function writeJsonReport(file: string, options: BenchOptions, sizes: readonly SizeFigures[], verdicts: readonly Verdict[]): Promise<void> {
+/** One engine's figures and verdicts, as the JSON report holds them. */
+export interface PassReport {
+  readonly db: BenchDatabaseKind;
+  readonly withoutStatistics: boolean;
+  readonly sizes: readonly SizeFigures[];
+  readonly verdicts: readonly Verdict[];
+}
+
+export async function writeJsonReport(file: string, options: BenchOptions, passes: readonly PassReport[]): Promise<void> {
   const report = {
     startedAt: new Date().toISOString(),
     node: process.version,
-    db: options.db,
     durationSeconds: options.durationSeconds,
     warmupSeconds: options.warmupSeconds,
     connections: options.connections,
-    sizes: sizes.map((size) => ({ ...size, pending: size.pending.map(({ name, title, issue }) => ({ name, title, issue })) })),
-    verdicts,
+    passes: passes.map((pass) => ({
+      ...pass,
+      sizes: pass.sizes.map((size) => ({ ...size, pending: size.pending.map(({ name, title, issue }) => ({ name, title, issue })) })),
+    })),
   };
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 }
