@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
+import { positionalSql, type PositionalSql, sqliteNamedSql } from './sql-placeholders.js';
 
 /** What better-sqlite3's connection and statements offer, as far as the hot reads use them. */
 interface SqliteConnection {
@@ -11,28 +12,42 @@ interface SqliteConnection {
 
 /** What pg's pool offers: `name` makes the statement a named one, parsed once per connection. */
 interface PgPool {
-  query(config: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
-/** Past this many distinct texts the oldest statement is forgotten; the hot reads use a handful. */
-const MAX_CACHED_STATEMENTS = 200;
+/** Reads written with `:name` parameters, as the list queries build them. */
+export interface SqlReader {
+  allNamed<T>(sql: string, params: Readonly<Record<string, unknown>>): Promise<T[]>;
+}
+
+/** Past this many distinct texts the oldest compiled form is forgotten. */
+const MAX_CACHED_TEXTS = 500;
+/**
+ * PostgreSQL keeps a named statement on each pool connection until the connection closes, and
+ * filters make texts by their shape: the first this-many texts are named, the rest run unnamed
+ * (parsed and planned each time), so no client can grow the server's memory without bound.
+ */
+const MAX_NAMED_PG_STATEMENTS = 200;
 
 /**
- * Runs the few statements of the hot read paths (GET by id) without TypeORM's query path, whose
- * parameter rewriting, broadcaster and promise hops cost more than the SQL on SQLite (issue 15's
- * profile). Each text is prepared once: on SQLite as a better-sqlite3 statement on TypeORM's own
- * single connection (so reads see exactly what TypeORM's do), on PostgreSQL as a named statement
- * that each pool connection parses once. Those statements are point lookups by primary key,
- * whose generic plan (PostgreSQL's choice after five runs) is the plan they need anyway.
+ * Runs the statements of the hot read paths (GET by id, list pages, filters, the access endpoint)
+ * without TypeORM's query path, whose parameter rewriting, broadcaster and promise hops cost more
+ * than the SQL on SQLite (issue 15's profile). Each text is prepared once: on SQLite as a
+ * better-sqlite3 statement on TypeORM's own single connection (so reads see exactly what
+ * TypeORM's do), on PostgreSQL as a named statement that each pool connection parses and plans
+ * once (a filter's parse and plan cost 0.15–0.2 ms of its 0.4 ms round trip). After five runs
+ * PostgreSQL may switch a named statement to a generic plan: the filter queries are shaped so
+ * that the value lookup drives the plan whatever the parameters (filter-plans e2e test).
  *
- * SQL is written with `$1`, `$2`… placeholders (PostgreSQL's own); on SQLite they become the
- * named parameters `@p1`, `@p2`…, so a statement may use a parameter twice on both engines.
- * Outside transactions only: a write's statements go through its EntityManager.
+ * SQL is written with `$1`, `$2`… placeholders (PostgreSQL's own; on SQLite they become `@p1`,
+ * `@p2`…), or with `:name` placeholders through `allNamed`. Outside transactions only: a write's
+ * statements go through its EntityManager.
  */
 @Injectable()
-export class PreparedSql {
+export class PreparedSql implements SqlReader {
   private readonly sqliteStatements = new Map<string, ReturnType<SqliteConnection['prepare']>>();
   private readonly pgNames = new Map<string, string>();
+  private readonly positional = new Map<string, PositionalSql>();
 
   constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
@@ -41,30 +56,42 @@ export class PreparedSql {
   }
 
   async all<T>(sql: string, values: readonly unknown[]): Promise<T[]> {
+    // Through TypeORM's logger like its own queries: `logging` shows them, tests capture them.
+    this.dataSource.logger.logQuery(sql, [...values]);
     if (this.isPostgres) {
       const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
-      const result = await pool.query({ name: this.pgNameOf(sql), text: sql, values });
+      const name = this.pgNameOf(sql);
+      const result = await pool.query(name === undefined ? { text: sql, values } : { name, text: sql, values });
       return result.rows as T[];
     }
     return this.sqliteStatementOf(sql).all(sqliteParameters(values)) as T[];
+  }
+
+  allNamed<T>(sql: string, params: Readonly<Record<string, unknown>>): Promise<T[]> {
+    let compiled = this.positional.get(sql);
+    if (compiled === undefined) {
+      compiled = positionalSql(sql, new Set(Object.keys(params)));
+      remember(this.positional, sql, compiled);
+    }
+    return this.all<T>(compiled.text, compiled.names.map((name) => params[name]));
   }
 
   private sqliteStatementOf(sql: string): ReturnType<SqliteConnection['prepare']> {
     let statement = this.sqliteStatements.get(sql);
     if (statement === undefined) {
       const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
-      statement = connection.prepare(sql.replace(/\$(\d+)/g, '@p$1'));
+      statement = connection.prepare(sqliteNamedSql(sql));
       remember(this.sqliteStatements, sql, statement);
     }
     return statement;
   }
 
-  private pgNameOf(sql: string): string {
+  private pgNameOf(sql: string): string | undefined {
     let name = this.pgNames.get(sql);
-    if (name === undefined) {
+    if (name === undefined && this.pgNames.size < MAX_NAMED_PG_STATEMENTS) {
       // The same text always gets the same name, on every connection and every replica.
       name = `roster_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
-      remember(this.pgNames, sql, name);
+      this.pgNames.set(sql, name);
     }
     return name;
   }
@@ -79,5 +106,5 @@ function sqliteParameters(values: readonly unknown[]): Record<string, unknown> {
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   cache.set(key, value);
-  if (cache.size > MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value as string);
+  if (cache.size > MAX_CACHED_TEXTS) cache.delete(cache.keys().next().value as string);
 }

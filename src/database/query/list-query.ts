@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import type { TenantId } from '../../domain/tenant-id.js';
+import type { SqlReader } from '../prepared-sql.js';
 import type { AttributeResolver } from '../../scim/filter/attribute-resolver.js';
 import { parseFilter } from '../../scim/filter/parser.js';
 import { decodeCursor, encodeCursor, queryFingerprint } from '../../scim/query/cursor.js';
@@ -27,7 +27,7 @@ export interface ListedIds {
  * Everything a client sends reaches SQL as bound parameters.
  */
 export async function listIds(
-  manager: EntityManager,
+  reader: SqlReader,
   table: ResourceTable,
   tenant: TenantId,
   request: ListRequest,
@@ -37,7 +37,7 @@ export async function listIds(
   const tenantParam = params.add(tenant);
   const filter = request.filter === undefined ? undefined : filterToSql(parseFilter(request.filter), resolve, table, params, tenantParam);
   const sort = request.sortBy === undefined ? undefined : { expression: sortExpression(request.sortBy, resolve, table, params, tenantParam), order: request.sortOrder };
-  const lister = new ResourceLister(manager, {
+  const lister = new ResourceLister(reader, {
     table,
     tenant,
     ...(filter === undefined ? {} : { filter }),
@@ -45,7 +45,7 @@ export async function listIds(
     params: params.values,
   });
   // An unfiltered list's total is the tenant's count kept by the write path, not a count of the tenant.
-  const count = (): Promise<number> => (filter === undefined ? liveCount(manager, table, tenant) : lister.count());
+  const count = (): Promise<number> => (filter === undefined ? liveCount(reader, table, tenant) : lister.count());
   const { page } = request;
   if (page.kind === 'index') {
     const [total, ids] = await Promise.all([count(), lister.pageByIndex(page.startIndex, page.count)]);

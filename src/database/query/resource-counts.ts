@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { SqlReader } from '../prepared-sql.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { runSql } from '../run-sql.js';
 import type { ResourceTable } from './resource-table.js';
@@ -20,8 +21,8 @@ export async function changeLiveCount(manager: EntityManager, table: ResourceTab
 }
 
 /** The tenant's live resources of the table: `totalResults` of an unfiltered list, one row read. */
-export async function liveCount(manager: EntityManager, table: ResourceTable, tenant: TenantId): Promise<number> {
-  const rows = await runSql<{ live: number | string }>(manager, 'SELECT live FROM resource_counts WHERE tenant_id = :tenant AND resource_table = :table', {
+export async function liveCount(reader: SqlReader, table: ResourceTable, tenant: TenantId): Promise<number> {
+  const rows = await reader.allNamed<{ live: number | string }>('SELECT live FROM resource_counts WHERE tenant_id = :tenant AND resource_table = :table', {
     tenant,
     table: table.table,
   });

@@ -1,7 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { KeyValue } from '../../scim/query/cursor.js';
-import { runSql } from '../run-sql.js';
+import type { SqlReader } from '../prepared-sql.js';
 import type { SortOrder } from '../../scim/query/list-request.js';
 import type { CompiledFilter } from './filter-sql.js';
 import type { ResourceTable } from './resource-table.js';
@@ -34,7 +33,7 @@ export interface CursorPage {
  */
 export class ResourceLister {
   constructor(
-    private readonly manager: EntityManager,
+    private readonly reader: SqlReader,
     private readonly plan: ListPlan,
   ) {}
 
@@ -110,7 +109,7 @@ export class ResourceLister {
   }
 
   private run<T>(sql: string, extra: Record<string, unknown>): Promise<T[]> {
-    return runSql<T>(this.manager, sql, { ...this.plan.params, ...extra, listTenant: this.plan.tenant });
+    return this.reader.allNamed<T>(sql, { ...this.plan.params, ...extra, listTenant: this.plan.tenant });
   }
 }
 

@@ -80,7 +80,7 @@ export class ResourceRowsRepository {
 
   /** One page of a tenant's live resources, filtered and sorted in the database. */
   listIds(definition: ResourceDefinition, tenant: TenantId, request: ListRequest): Promise<ListedIds> {
-    return listIds(this.dataSource.manager, definition.table, tenant, request, definition.type.resolve);
+    return listIds(this.prepared, definition.table, tenant, request, definition.type.resolve);
   }
 
   /** The live row, locked against other writers until the transaction ends (PostgreSQL; SQLite's writers queue). */
