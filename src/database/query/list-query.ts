@@ -48,6 +48,7 @@ export async function listIds(
   const count = (): Promise<number> => (filter === undefined ? liveCount(reader, table, tenant) : lister.count());
   const { page } = request;
   if (page.kind === 'index') {
+    if (filter?.isKeyed === true) return { ...(await lister.pageByIndexWithTotal(page.startIndex, page.count)), startIndex: page.startIndex };
     const [total, ids] = await Promise.all([count(), lister.pageByIndex(page.startIndex, page.count)]);
     return { total, ids, startIndex: page.startIndex };
   }
