@@ -17,6 +17,7 @@
 // CommonJS code inside the bundle gets `require` from `createRequire`; its `__dirname` and
 // `__filename` are those of dist/roster.mjs (read only by paths Roster does not take: pino's
 // transport workers, ioredis's own version in CLIENT SETINFO).
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const notInstalled = new Set();
@@ -31,6 +32,25 @@ const leaveNotInstalledExternal = {
       if (probe.errors.length === 0) return probe;
       notInstalled.add(args.path);
       return { path: args.path, external: true };
+    });
+  },
+};
+
+/**
+ * @nestjs/typeorm looks up TypeORM 0.3's `Connection` and `AbstractRepository` with a
+ * `createRequire` of its own, out of esbuild's sight: from the bundle, that `require('typeorm')`
+ * loaded a second TypeORM from node_modules (some 300 files, a third of the bundle's start-up).
+ * Here it asks the bundled one (TypeORM 1 has neither export: both stay undefined, as before).
+ */
+const typeormCompatFromBundle = {
+  name: 'typeorm-compat-from-bundle',
+  setup(bundler) {
+    bundler.onLoad({ filter: /[\\/]@nestjs[\\/]typeorm[\\/]dist[\\/]common[\\/]typeorm-compat\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const ownRequire = 'const require = createRequire(import.meta.url);';
+      if (!source.includes(ownRequire)) throw new Error(`${args.path} changed: check how it loads typeorm before bundling it`);
+      const fromBundle = "import * as bundledTypeorm from 'typeorm';\nconst require = () => bundledTypeorm;";
+      return { contents: source.replace(ownRequire, fromBundle), loader: 'js' };
     });
   },
 };
@@ -58,7 +78,7 @@ await build({
   // Only free references (CommonJS code): an ES module declaring its own __dirname keeps it.
   define: { __dirname: '__roster_dirname', __filename: '__roster_filename' },
   banner: { js: prelude },
-  plugins: [leaveNotInstalledExternal],
+  plugins: [leaveNotInstalledExternal, typeormCompatFromBundle],
   logLevel: 'warning',
 });
 

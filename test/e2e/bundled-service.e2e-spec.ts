@@ -13,6 +13,15 @@ jest.setTimeout(120_000);
 
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
+/** What the bundle holds: loading any of them from node_modules as well would undo the point of it (and load two copies). */
+const BUNDLED = ['typeorm', '@nestjs/core', '@nestjs/common', '@nestjs/typeorm', '@nestjs/swagger', 'fastify', 'class-validator', 'class-transformer', 'rxjs', 'pino', 'prom-client', 'reflect-metadata'];
+
+/** Packages the child loaded with CommonJS `require` from node_modules, as NODE_DEBUG=module reports each load. */
+function packagesRequired(output: string): Set<string> {
+  const loads = output.matchAll(/load "[^"]*node_modules\/((?:@[^/"]+\/)?[^/"]+)\//g);
+  return new Set([...loads].map((load) => load[1] ?? ''));
+}
+
 beforeAll(() => buildService({ bundle: true }), 90_000);
 
 describe.each(databaseKinds())('the bundled service (dist/roster.mjs) on %s', (kind) => {
@@ -22,7 +31,7 @@ describe.each(databaseKinds())('the bundled service (dist/roster.mjs) on %s', (k
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    child = await startChildService(database.options, { ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'warn' }, 'dist/roster.mjs');
+    child = await startChildService(database.options, { ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'warn', NODE_DEBUG: 'module' }, 'dist/roster.mjs');
     http = new HttpClient(child.baseUrl);
   });
   afterAll(async () => {
@@ -31,6 +40,12 @@ describe.each(databaseKinds())('the bundled service (dist/roster.mjs) on %s', (k
       await child.exited;
     }
     await database.drop();
+  });
+
+  it('loads from node_modules only what the bundle leaves outside (the database driver), not a second copy of what it holds', () => {
+    const required = packagesRequired(child?.output() ?? '');
+    expect(required).toContain(kind === 'sqlite' ? 'better-sqlite3' : 'pg');
+    expect(BUNDLED.filter((name) => required.has(name))).toEqual([]);
   });
 
   it('provisions a user and a group over SCIM end to end, with a token from the admin API', async () => {
