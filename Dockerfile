@@ -1,5 +1,7 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript and better-sqlite3's native addon, then keep production packages only.
+# Build: compile TypeScript, bundle the service into dist/roster.mjs (scripts/bundle.mjs) and
+# better-sqlite3's native addon, then keep production packages only (the bundle loads
+# better-sqlite3, pg and swagger-ui-dist's files from node_modules).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -8,6 +10,7 @@ RUN apt-get update \
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
@@ -26,4 +29,4 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["sh", "-c", "node node_modules/typeorm/cli.js migration:run -d dist/ormconfig.js && exec node dist/src/main.js"]
+CMD ["sh", "-c", "node node_modules/typeorm/cli.js migration:run -d dist/ormconfig.js && exec node dist/roster.mjs"]

@@ -30,7 +30,8 @@ export interface EventsFigures {
 
 export const EVENTS_GOALS = { writeRatio: 0.8, pullPageGrowth: 1.25 } as const;
 
-const SERVICE_SCRIPT = fileURLToPath(new URL('../src/main.js', import.meta.url));
+// The bundle `npm start` and the Docker image run (scripts/bundle.mjs), built by `npm run bench`.
+const SERVICE_SCRIPT = fileURLToPath(new URL('../roster.mjs', import.meta.url));
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 /** Writes per second of the steady load the lag is measured under: an IdP's sync, not a flood. */
 const STEADY_RATE = 50;

@@ -41,7 +41,8 @@ export interface SizeFigures {
   readonly pending: readonly PendingScenario[];
 }
 
-const SERVICE_SCRIPT = fileURLToPath(new URL('../src/main.js', import.meta.url));
+// The bundle `npm start` and the Docker image run (scripts/bundle.mjs), built by `npm run bench`.
+const SERVICE_SCRIPT = fileURLToPath(new URL('../roster.mjs', import.meta.url));
 const BASELINE_SCRIPT = fileURLToPath(new URL('./baseline/baseline-app.js', import.meta.url));
 const RSS_SAMPLE_MS = 250;
 

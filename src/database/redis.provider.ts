@@ -1,16 +1,18 @@
 import { Inject, Injectable, Logger, Optional, type FactoryProvider, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ROSTER_OPTIONS } from '../config/injection-tokens.js';
 import type { RosterOptions } from '../config/roster-options.js';
 
 /** Injection token of the shared ioredis client; its value is null when REDIS_URL is unset. */
 export const REDIS_CLIENT = Symbol('ROSTER_REDIS_CLIENT');
 
-export const redisProvider: FactoryProvider<Redis | null> = {
+export const redisProvider: FactoryProvider<Promise<Redis | null>> = {
   provide: REDIS_CLIENT,
   inject: [ROSTER_OPTIONS],
-  useFactory: (options: RosterOptions) => {
+  useFactory: async (options: RosterOptions) => {
     if (!options.redisUrl) return null;
+    // Loaded only when configured: ioredis is some 60 ms of start-up that a replica without Redis never uses (issue 15).
+    const { Redis } = await import('ioredis');
     const redis = new Redis(options.redisUrl, {
       maxRetriesPerRequest: 2,
       // Reconnect quickly and keep trying: readiness reports Redis as down meanwhile.

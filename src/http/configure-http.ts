@@ -12,7 +12,8 @@ type Done = (error: Error | null, parsed?: unknown) => void;
  * Registers what the HTTP adapter needs for SCIM: `application/scim+json` bodies parsed like
  * JSON (RFC 7644 §3.1) with Fastify's `__proto__`/`constructor` poisoning protection, and on
  * Roster's paths a nesting limit, checked before anything reads the body; and the hooks that
- * measure every answer (`GET /metrics`); and the admin API's OpenAPI document. Call it once on the app (host apps too) before
+ * measure every answer (`GET /metrics`); and the app the admin API's OpenAPI document describes
+ * (built on its first request). Call it once on the app (host apps too) before
  * `listen`/`init`, so that the hooks cover every route.
  */
 export function configureRosterHttp(app: NestFastifyApplication): void {
@@ -27,5 +28,5 @@ export function configureRosterHttp(app: NestFastifyApplication): void {
     });
   app.useBodyParser(['application/scim+json', 'application/json'], {}, parser);
   observeRequests(app);
-  app.get(AdminApiDocument).build(app);
+  app.get(AdminApiDocument).attach(app);
 }

@@ -11,11 +11,15 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 const STALE_LOCK_MS = 120_000;
 
+/** The compiled entry point (dist/src/main.js), or the bundle `npm start` and the Docker image run. */
+export type ServiceScript = 'dist/src/main.js' | 'dist/roster.mjs';
+
 /**
- * Compiles the service as `npm start` does (`tsc -p tsconfig.build.json` into dist/), so that a
- * test runs the very artifact the Docker image runs. About 7 s on the 2-core machine.
+ * Compiles the service as `npm run build` does (`tsc -p tsconfig.build.json` into dist/), and with
+ * `bundle` also bundles it into dist/roster.mjs (scripts/bundle.mjs, 2–3 s more), so that a test
+ * runs the very artifact `npm start` and the Docker image run. About 7 s on the 2-core machine.
  */
-export async function buildService(): Promise<void> {
+export async function buildService({ bundle = false }: { bundle?: boolean } = {}): Promise<void> {
   // Suites in parallel jest workers would write the same dist/ at once: one builds, the others wait for it.
   const lock = join(ROOT, '.build-lock');
   for (;;) {
@@ -33,6 +37,10 @@ export async function buildService(): Promise<void> {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
+    if (bundle) {
+      const bundled = spawnSync(process.execPath, ['scripts/bundle.mjs'], { cwd: ROOT, encoding: 'utf8' });
+      if (bundled.status !== 0) throw new Error(`bundling failed:\n${bundled.stdout}\n${bundled.stderr}`);
+    }
   } finally {
     rmdirSync(lock);
   }
@@ -48,10 +56,14 @@ export interface ChildService {
   readonly exited: Promise<number | null>;
 }
 
-/** `node dist/src/main.js` on a free loopback port; resolves once `/health/ready` answers 200. */
-export async function startChildService(database: DatabaseOptions, env: Record<string, string> = {}): Promise<ChildService> {
+/** `node dist/src/main.js` (or `script`) on a free loopback port; resolves once `/health/ready` answers 200. */
+export async function startChildService(
+  database: DatabaseOptions,
+  env: Record<string, string> = {},
+  script: ServiceScript = 'dist/src/main.js',
+): Promise<ChildService> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, [script], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -7,18 +7,32 @@ import { ScimError } from '../../../scim/errors.js';
 import { ADMIN_BEARER } from '../admin-controller.decorator.js';
 
 /**
- * The admin API's OpenAPI 3.1 document, built once from the admin controllers' own decorators
- * (so it cannot drift from the routes) and served by AdminDocsController. Only `/admin` paths:
- * SCIM has its own discovery (RFC 7643 §5–§7), and a host app's routes are the host's to describe.
+ * The admin API's OpenAPI 3.1 document, built from the admin controllers' own decorators (so it
+ * cannot drift from the routes) and served by AdminDocsController. Only `/admin` paths: SCIM has
+ * its own discovery (RFC 7643 §5–§7), and a host app's routes are the host's to describe. Built on
+ * its first request, not at start: scanning the app costs some 120 ms of start-up (issue 15), and
+ * most replicas are never asked for it.
  */
 @Injectable()
 export class AdminApiDocument {
+  private app: INestApplication | null = null;
   private document: OpenAPIObject | null = null;
 
   constructor(@Inject(ROSTER_OPTIONS) private readonly options: RosterOptions) {}
 
-  /** Scans the app's controllers; call once the app is created, before it listens. */
-  build(app: INestApplication): void {
+  /** The app whose controllers the document describes; call once the app is created. */
+  attach(app: INestApplication): void {
+    this.app = app;
+  }
+
+  /** The document, or the admin API's 404 when it does not exist (no ADMIN_TOKEN, or no app attached). */
+  get(path: string): OpenAPIObject {
+    if (!this.options.adminToken || this.app === null) throw ScimError.routeNotFound(path);
+    this.document ??= this.build(this.app);
+    return this.document;
+  }
+
+  private build(app: INestApplication): OpenAPIObject {
     const config = new DocumentBuilder()
       .setOpenAPIVersion('3.1.0')
       .setTitle('Roster admin API')
@@ -33,12 +47,6 @@ export class AdminApiDocument {
       .build();
     const document = SwaggerModule.createDocument(app, config);
     const paths = Object.entries(document.paths).filter(([path]) => path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`));
-    this.document = { ...document, paths: Object.fromEntries(paths) };
-  }
-
-  /** The document, or the admin API's 404 when it does not exist (no ADMIN_TOKEN, or not built). */
-  get(path: string): OpenAPIObject {
-    if (!this.options.adminToken || this.document === null) throw ScimError.routeNotFound(path);
-    return this.document;
+    return { ...document, paths: Object.fromEntries(paths) };
   }
 }
