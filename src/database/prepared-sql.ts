@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { type DataSource, QueryFailedError } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
 import { positionalSql, type PositionalSql, sqliteNamedSql } from './sql-placeholders.js';
 
@@ -58,13 +58,19 @@ export class PreparedSql implements SqlReader {
   async all<T>(sql: string, values: readonly unknown[]): Promise<T[]> {
     // Through TypeORM's logger like its own queries: `logging` shows them, tests capture them.
     this.dataSource.logger.logQuery(sql, [...values]);
-    if (this.isPostgres) {
-      const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
-      const name = this.pgNameOf(sql);
-      const result = await pool.query(name === undefined ? { text: sql, values } : { name, text: sql, values });
-      return result.rows as T[];
+    try {
+      if (this.isPostgres) {
+        const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
+        const name = this.pgNameOf(sql);
+        const result = await pool.query(name === undefined ? { text: sql, values } : { name, text: sql, values });
+        return result.rows as T[];
+      }
+      return this.sqliteStatementOf(sql).all(sqliteParameters(values)) as T[];
+    } catch (error) {
+      // The error TypeORM's own queries throw, so that outage detection (unavailable.ts), the
+      // error log and everything else that reads driver errors sees the same shape either way.
+      throw new QueryFailedError(sql, [...values], error as Error);
     }
-    return this.sqliteStatementOf(sql).all(sqliteParameters(values)) as T[];
   }
 
   allNamed<T>(sql: string, params: Readonly<Record<string, unknown>>): Promise<T[]> {
