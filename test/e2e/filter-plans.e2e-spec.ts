@@ -21,8 +21,9 @@ interface PlanNode {
 
 type ExplainRow = { 'QUERY PLAN': { Plan: PlanNode }[] };
 
-/** A bound value as an SQL literal, for EXECUTE (the filter statements bind only text). */
+/** A bound value as an SQL literal, for EXECUTE (the statements bind text, and arrays of ids). */
 function literal(value: unknown): string {
+  if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(', ')}]::text[]`;
   if (typeof value !== 'string') throw new Error(`unexpected bound value ${JSON.stringify(value)}`);
   return `'${value.replace(/'/g, "''")}'`;
 }
@@ -31,6 +32,14 @@ function literal(value: unknown): string {
 function scansOf(node: PlanNode): string[] {
   const own = node['Relation Name'] === undefined ? [] : [`${node['Relation Name']} ${node['Index Name'] === undefined ? `${node['Node Type']}` : `via ${node['Index Name']}: ${node['Index Cond'] ?? 'no key'}`}`];
   return [...own, ...(node.Plans ?? []).flatMap(scansOf)];
+}
+
+/** How a plan reads `users`: "<index>: <condition>" per index scan, directly or under a bitmap heap scan. */
+function usersIndexes(node: PlanNode, underUsers = false): string[] {
+  const onUsers = node['Relation Name'] === 'users';
+  const own = (onUsers || underUsers) && node['Index Name'] !== undefined ? [`${node['Index Name']}: ${node['Index Cond'] ?? 'no key'}`] : [];
+  const seq = onUsers && node['Node Type'] === 'Seq Scan' ? ['seq scan'] : [];
+  return [...own, ...seq, ...(node.Plans ?? []).flatMap((child) => usersIndexes(child, onUsers && node['Node Type'] === 'Bitmap Heap Scan'))];
 }
 
 /** A scan that goes in by a key: the value lookup by its value, a values row or a user by the resource id. */
@@ -99,6 +108,38 @@ describe.each(engines)('Filter plans on a tenant fresh from its first sync, on %
     }
   };
 
+  /**
+   * The scans of `users` PostgreSQL plans (custom, then generic) for the statement that reads a
+   * list page's users by their ids. Sequential scans are ruled out: a table of a few hundred rows
+   * is read whole anyway, and the question is which index the planner takes when it has to choose
+   * between the ids (the primary key) and the tenant (a tenant-leading index, walked at 100,000
+   * users for 60 ms a page).
+   */
+  const usersByIdScans = async (): Promise<string[][]> => {
+    const statements = await captureStatements(roster, async () => {
+      const listed = await roster.http.get<{ Resources: unknown[] }>(`/scim/v2/Users?filter=${encodeURIComponent(FILTERS[0])}`, { token: users.token });
+      expect(listed.body.Resources).toHaveLength(1);
+    });
+    const byIds = statements.filter((statement) => statement.sql.startsWith('SELECT r.id, r.data'));
+    expect(byIds).toHaveLength(1);
+    const [{ sql, parameters }] = byIds;
+    const runner = rosterDataSource(roster).createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SET enable_seqscan = off');
+      const custom = (await runner.query(`EXPLAIN (FORMAT JSON) ${sql}`, [...parameters])) as ExplainRow[];
+      await runner.query('SET plan_cache_mode = force_generic_plan');
+      await runner.query(`PREPARE by_ids AS ${sql}`);
+      const generic = (await runner.query(`EXPLAIN (FORMAT JSON) EXECUTE by_ids (${parameters.map(literal).join(', ')})`)) as ExplainRow[];
+      await runner.query('DEALLOCATE by_ids');
+      await runner.query('RESET plan_cache_mode');
+      await runner.query('RESET enable_seqscan');
+      return [custom, generic].map((rows) => usersIndexes(rows[0]['QUERY PLAN'][0].Plan));
+    } finally {
+      await runner.release();
+    }
+  };
+
   beforeAll(async () => {
     roster = await startRoster(kind, { rateLimits: { readPerSecond: 100_000, writePerSecond: 100_000 } });
     // Autovacuum would analyse the tables a minute into the test; an IdP's first sync does not wait for it.
@@ -127,6 +168,14 @@ describe.each(engines)('Filter plans on a tenant fresh from its first sync, on %
 
   it('finds userName, externalId and work-email matches by the value lookup index and users by id, without statistics', async () => {
     await expectKeyedPlans(customPlan);
+  });
+
+  it('reads the page\'s users by their ids, not by a walk over the tenant, custom and generic, without statistics', async () => {
+    // Found at 100,000 users: `tenant_id = $1 AND id = ANY($2)` walked the tenant's index (60 ms).
+    for (const scans of await usersByIdScans()) {
+      expect(scans.length).toBeGreaterThan(0);
+      expect(scans.filter((scan) => !scan.startsWith('users_pkey:') || !scan.includes('(id)::text ='))).toEqual([]);
+    }
   });
 
   it('keeps those plans in the generic plan a named prepared statement switches to, without statistics', async () => {

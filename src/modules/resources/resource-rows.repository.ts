@@ -13,6 +13,7 @@ import { diffIndexedValues } from '../../scim/query/indexed-values-diff.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { PreparedSql } from '../../database/prepared-sql.js';
 import { jsonRowsAggregate, parseJsonRows } from '../../database/query/json-rows.js';
+import { unindexedCheck } from '../../database/query/unindexed-check.js';
 import type { AttributeValues, InlineValues, ResourceDefinition, StoredResource } from './resource-definition.js';
 
 interface ResourceRow {
@@ -145,8 +146,10 @@ function selectWithValues(definition: ResourceDefinition, inlines: readonly Inli
   const aggregated = inlines.map((inline, i) => `, (SELECT ${jsonRowsAggregate(inline.columns, inline.orderBy, isPostgres)} FROM ${inline.from}) AS v${i}`);
   return (
     `SELECT r.id, r.data, r.version, r.created_at, r.last_modified${aggregated.join('')} FROM ${table} r` +
-    ` WHERE r.tenant_id = $1 AND ${ids === 'one' ? 'r.id = $2' : isPostgres ? 'r.id = ANY($2)' : 'r.id IN (SELECT value FROM json_each($2))'}` +
-    (softDeleted ? ' AND r.deleted_at IS NULL' : '')
+    ` WHERE ${ids === 'one' ? 'r.id = $2' : isPostgres ? 'r.id = ANY($2)' : 'r.id IN (SELECT value FROM json_each($2))'}` +
+    // The ids are the way in: without statistics PostgreSQL walked the tenant's index for
+    // `r.tenant_id = $1` and filtered it by the ids (60 ms a page at 100,000 users).
+    ` AND ${unindexedCheck(`r.tenant_id = $1${softDeleted ? ' AND r.deleted_at IS NULL' : ''}`)}`
   );
 }
 
