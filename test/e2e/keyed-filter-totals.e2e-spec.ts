@@ -1,8 +1,9 @@
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { databaseKinds } from '../support/databases.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
-import { expectStatus } from '../support/scim-libraries.js';
-import { usersApi, type UsersApi } from '../support/scim-users.js';
+import { groupsApi } from '../support/scim-groups.js';
+import { ACCESS_USER, expectStatus, librariesAdmin } from '../support/scim-libraries.js';
+import { PATCH_OP, usersApi, type UsersApi } from '../support/scim-users.js';
 
 interface ListPage {
   readonly totalResults: number;
@@ -12,9 +13,10 @@ interface ListPage {
 }
 
 /**
- * A keyed filter's index page reads its total in the page's own statement (a window count); a
- * page past the end counts on its own. The same pages through a filter that is not keyed (`co`,
- * counted and paged by two statements) are the reference.
+ * A keyed filter's unsorted index page reads its users, their groups and grants, and the total
+ * in one statement (a window count); a page past the end counts on its own. The same pages
+ * through a filter that is not keyed (`co`: counted, paged and read by id in separate
+ * statements) are the reference, to the byte.
  */
 describe.each(databaseKinds())('Totals of keyed filter pages on %s', (kind) => {
   let roster: RosterHarness;
@@ -27,8 +29,16 @@ describe.each(databaseKinds())('Totals of keyed filter pages on %s', (kind) => {
     const connection = await createTenantWithConnection(roster.http);
     token = await requestAccessToken(roster.http, connection);
     users = usersApi(roster, token);
+    const sharers: string[] = [];
     for (let i = 0; i < 3; i++) {
-      expectStatus(await users.create({ userName: `sharer${i}@example.com`, emails: [{ type: 'work', value: SHARED }] }), 201);
+      const created = await users.create({ userName: `sharer${i}@example.com`, emails: [{ type: 'work', value: SHARED }] });
+      expectStatus(created, 201);
+      sharers.push(created.body.id);
+    }
+    const library = await librariesAdmin(roster, connection.tenantId).add('Shared "Library" 😀');
+    expectStatus(await users.patch(sharers[1], { schemas: [PATCH_OP], Operations: [{ op: 'add', path: `${ACCESS_USER}:libraries`, value: [{ value: library.id }] }] }), 200);
+    for (const name of ['Zulu team', 'alpha team']) {
+      expectStatus(await groupsApi(roster, token).create({ displayName: name, members: sharers.slice(0, 2).map((value) => ({ value })) }), 201);
     }
     expectStatus(await users.create({ userName: 'loner@example.com', emails: [{ type: 'work', value: 'loner.inbox@example.com' }] }), 201);
   });
@@ -39,7 +49,7 @@ describe.each(databaseKinds())('Totals of keyed filter pages on %s', (kind) => {
     expectStatus(response, 200);
     return response.body;
   };
-  const shape = (body: ListPage) => ({ total: body.totalResults, items: body.itemsPerPage, start: body.startIndex, ids: (body.Resources ?? []).map((user) => user.id) });
+  const shape = (body: ListPage) => ({ total: body.totalResults, items: body.itemsPerPage, start: body.startIndex, resources: JSON.stringify(body.Resources ?? []) });
 
   it.each([
     ['the first page of two', 'count=2', 3, 2],
@@ -53,6 +63,14 @@ describe.each(databaseKinds())('Totals of keyed filter pages on %s', (kind) => {
     expect(shape(keyed)).toEqual(shape(unkeyed));
     expect(keyed.totalResults).toBe(total);
     expect(keyed.Resources ?? []).toHaveLength(items);
+  });
+
+  it('answers the users with their groups and grants, in the same bytes as the reference', async () => {
+    const keyed = await page(`emails[type eq "work"].value eq "${SHARED}"`, 'count=10');
+    const withBoth = (keyed.Resources ?? []).find((user) => 'groups' in user && ACCESS_USER in user) as Record<string, unknown> | undefined;
+    expect(withBoth).toBeDefined();
+    expect((withBoth?.groups as { display: string }[]).map((group) => group.display)).toEqual(['alpha team', 'Zulu team']);
+    expect(shape(keyed)).toEqual(shape(await page(`emails[type eq "work"].value co "shared.inbox@"`, 'count=10')));
   });
 
   it.each([

@@ -16,6 +16,8 @@ export interface ListedIds {
   readonly ids: string[];
   /** Index pagination only. */
   readonly startIndex?: number;
+  /** The page's rows, when the caller's columns were read with the page (see listIds). */
+  readonly rows?: readonly Record<string, unknown>[];
   /** Cursor pagination only (RFC 9865). */
   readonly nextCursor?: string;
   readonly previousCursor?: string;
@@ -23,7 +25,8 @@ export interface ListedIds {
 
 /**
  * RFC 7644 §3.4.2 (and RFC 9865) for one resource type: the filter and sortBy are checked
- * against the type's schemas and compiled to SQL, then the total and one page of ids are read.
+ * against the type's schemas and compiled to SQL, then the total and one page of ids are read
+ * (with `rowColumns`, a keyed filter's unsorted index page reads those columns of its rows instead).
  * Everything a client sends reaches SQL as bound parameters.
  */
 export async function listIds(
@@ -32,6 +35,7 @@ export async function listIds(
   tenant: TenantId,
   request: ListRequest,
   resolve: AttributeResolver,
+  rowColumns?: string,
 ): Promise<ListedIds> {
   const params = new SqlParams('q');
   const tenantParam = params.add(tenant);
@@ -48,6 +52,11 @@ export async function listIds(
   const count = (): Promise<number> => (filter === undefined ? liveCount(reader, table, tenant) : lister.count());
   const { page } = request;
   if (page.kind === 'index') {
+    // A keyed filter's unsorted page (an IdP matching one user) reads its rows and total at once.
+    if (filter?.isKeyed === true && sort === undefined && rowColumns !== undefined) {
+      const { rows, total } = await lister.rowsByIndexWithTotal(page.startIndex, page.count, rowColumns);
+      return { total, rows, ids: rows.map((row) => String(row.id)), startIndex: page.startIndex };
+    }
     if (filter?.isKeyed === true) return { ...(await lister.pageByIndexWithTotal(page.startIndex, page.count)), startIndex: page.startIndex };
     const [total, ids] = await Promise.all([count(), lister.pageByIndex(page.startIndex, page.count)]);
     return { total, ids, startIndex: page.startIndex };

@@ -78,12 +78,13 @@ export class ResourceReader {
 
   private async listPage(definition: ResourceDefinition, loaders: readonly AttributeLoader[], tenant: TenantId, request: ListRequest): Promise<ListResponse<ScimObject>> {
     const projection = parseProjection(request, definition.type.context);
-    const page = await this.rows.listIds(definition, tenant, request);
     const wanted = wantedLoaders(definition, loaders, projection);
     const inline = wanted.filter((loader) => loader.inline !== undefined);
     const held = wanted.filter((loader) => loader.inline === undefined);
+    const inlines = inline.map((loader) => loader.inline as InlineValues);
+    const page = await this.rows.listIds(definition, tenant, request, inlines);
     const [found, ...values] = await Promise.all([
-      this.rows.findManyWithValues(definition, tenant, page.ids, inline.map((loader) => loader.inline as InlineValues)),
+      page.resources ?? this.rows.findManyWithValues(definition, tenant, page.ids, inlines),
       ...held.map((loader) => loader.forPage(tenant, page.ids)),
     ]);
     const resources = found.map(({ row, values: inlineValues }) => {
