@@ -62,10 +62,11 @@ export class ResourceReader {
     if (found === null) throw ScimError.notFound(definition.type.discovery.name, id);
     const { row } = found;
     if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, row.version)) return ResourceAnswer.notModified(row.version);
-    const fetched = await loadOne(held, tenant, id);
-    inline.forEach((loader, i) => fetched.set(loader.attribute, found.values[i]));
-    // In the loaders' own order: it is the order of the attributes in the answer.
-    const loaded: LoadedAttributes = new Map(wanted.flatMap((loader) => (fetched.has(loader.attribute) ? [[loader.attribute, fetched.get(loader.attribute) ?? []]] : [])));
+    const heldValues = await loadOne(held, tenant, id);
+    const loaded = inLoaderOrder(
+      wanted.filter((loader) => !loader.streamed),
+      (loader) => (loader.inline !== undefined ? found.values[inline.indexOf(loader)] : (heldValues.get(loader.attribute) ?? [])),
+    );
     const resource = projectResource(toScimResource(definition, row, this.scimBaseUrl, loaded), projection, definition.type.context);
     const body = streamed === undefined ? resource : await this.streamAttribute(definition, streamed, tenant, id, resource, projection);
     return ResourceAnswer.ok(row.version, body);
@@ -88,11 +89,8 @@ export class ResourceReader {
       ...held.map((loader) => loader.forPage(tenant, page.ids)),
     ]);
     const resources = found.map(({ row, values: inlineValues }) => {
-      const loaded: LoadedAttributes = new Map(
-        wanted.map((loader) => {
-          const at = inline.indexOf(loader);
-          return [loader.attribute, at >= 0 ? inlineValues[at] : (values[held.indexOf(loader)].get(row.id) ?? [])];
-        }),
+      const loaded = inLoaderOrder(wanted, (loader) =>
+        loader.inline !== undefined ? inlineValues[inline.indexOf(loader)] : (values[held.indexOf(loader)].get(row.id) ?? []),
       );
       return projectResource(toScimResource(definition, row, this.scimBaseUrl, loaded), projection, definition.type.context);
     });
@@ -137,6 +135,11 @@ export class ResourceReader {
 function wantedLoaders(definition: ResourceDefinition, loaders: readonly AttributeLoader[], projection: Projection): AttributeLoader[] {
   const returned = requestedTopLevelAttributes(projection, definition.type.context);
   return loaders.filter((loader) => returned.has(loader.attribute));
+}
+
+/** Each loader's values in the loaders' own order: it is the order of the attributes in the answer. */
+function inLoaderOrder(loaders: readonly AttributeLoader[], valueOf: (loader: AttributeLoader) => AttributeValues): LoadedAttributes {
+  return new Map(loaders.map((loader) => [loader.attribute, valueOf(loader)]));
 }
 
 async function loadOne(loaders: readonly AttributeLoader[], tenant: TenantId, id: string): Promise<Map<string, AttributeValues>> {

@@ -70,10 +70,15 @@ export class ResourceRowsRepository {
   }
 
   private withValuesSqlOf(definition: ResourceDefinition, inlines: readonly InlineValues[], ids: 'one' | 'many'): string {
-    const key = [ids, definition.table.table, ...inlines.map((inline) => inline.from)].join('|');
+    return this.cachedSql([ids, definition, inlines], () => selectWithValues(definition, inlines, ids, this.prepared.isPostgres));
+  }
+
+  /** SQL text built once per statement kind, resource type and set of inline loaders (a handful in all). */
+  private cachedSql([kind, definition, inlines]: [string, ResourceDefinition, readonly InlineValues[]], build: () => string): string {
+    const key = [kind, definition.table.table, ...inlines.map((inline) => inline.from)].join('|');
     let sql = this.withValuesSql.get(key);
     if (sql === undefined) {
-      sql = selectWithValues(definition, inlines, ids, this.prepared.isPostgres);
+      sql = build();
       this.withValuesSql.set(key, sql);
     }
     return sql;
@@ -86,7 +91,7 @@ export class ResourceRowsRepository {
    * `inlines` (`resources`), read with the page in one statement.
    */
   async listIds(definition: ResourceDefinition, tenant: TenantId, request: ListRequest, inlines: readonly InlineValues[] = []): Promise<ListedIds & { readonly resources?: ResourceWithValues[] }> {
-    const page = await listIds(this.prepared, definition.table, tenant, request, definition.type.resolve, resourceColumns(definition, inlines, this.prepared.isPostgres));
+    const page = await listIds(this.prepared, definition.table, tenant, request, definition.type.resolve, this.cachedSql(['columns', definition, inlines], () => resourceColumns(definition, inlines, this.prepared.isPostgres)));
     return page.rows === undefined ? page : { ...page, resources: page.rows.map((row) => withValues(row as unknown as RowWithValues, inlines)) };
   }
 
