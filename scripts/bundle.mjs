@@ -4,9 +4,10 @@
 // most of it module loading); one file starts about as fast as the bare framework.
 //
 // It bundles tsc's output (dist/src/main.js), not the TypeScript: tsc has already emitted the
-// decorator metadata (`design:paramtypes`) that Nest's dependency injection reads. Class names are
-// kept (`keepNames`): the OpenAPI document names its schemas after the DTO classes, and Nest names
-// providers after theirs in its errors.
+// decorator metadata (`design:paramtypes`) that Nest's dependency injection reads. Names are kept
+// (`keepNames`): the OpenAPI document names its schemas after the DTO classes and tells lazy types
+// by their arrow's name, Nest names providers after their classes, and esbuild renames some
+// declarations. keepNames's run-time cost on closures is taken out by scripts/bundle-names.mjs.
 //
 // Left outside, loaded from node_modules at run time:
 // - better-sqlite3, a native addon found by path (`bindings`);
@@ -17,7 +18,8 @@
 // CommonJS code inside the bundle gets `require` from `createRequire`; its `__dirname` and
 // `__filename` are those of dist/roster.mjs (read only by paths Roster does not take: pino's
 // transport workers, ioredis's own version in CLIENT SETINFO).
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { unwrapSelfNamingFunctions } from './bundle-names.mjs';
 import { build } from 'esbuild';
 
 const notInstalled = new Set();
@@ -64,7 +66,7 @@ const prelude = [
   'const __roster_dirname = __rosterDirname(__roster_filename);',
 ].join('\n');
 
-await build({
+const built = await build({
   entryPoints: ['dist/src/main.js'],
   outfile: 'dist/roster.mjs',
   bundle: true,
@@ -80,7 +82,10 @@ await build({
   banner: { js: prelude },
   plugins: [leaveNotInstalledExternal, typeormCompatFromBundle],
   logLevel: 'warning',
+  write: false,
 });
+const [output] = built.outputFiles;
+await writeFile(output.path, unwrapSelfNamingFunctions(output.text));
 
 if (process.argv.includes('--verbose')) {
   console.log(`dist/roster.mjs; left as imports (not installed): ${[...notInstalled].sort().join(', ')}`);
