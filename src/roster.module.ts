@@ -55,6 +55,10 @@ import { OAuthController } from './modules/oauth/oauth.controller.js';
 import { rateLimitStorageProvider } from './modules/rate-limit/rate-limit-storage.provider.js';
 import { RedisFallback } from './modules/rate-limit/redis-fallback.js';
 import { TenantRateLimits } from './modules/rate-limit/tenant-rate-limits.js';
+import { TenantRateLimiter } from './modules/rate-limit/tenant-rate-limiter.js';
+import { AdminAuthenticator } from './modules/admin/admin-authenticator.js';
+import { DirectResourceRead } from './modules/resources/direct-resource-read.js';
+import { DirectAccessRead } from './modules/access/direct-access-read.js';
 import { TokenEndpointService } from './modules/oauth/token-endpoint.service.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -156,7 +160,11 @@ export class RosterModule {
         RevocationBus,
         AdminKeysRepository,
         AdminKeysService,
+        AdminAuthenticator,
         TenantRateLimits,
+        TenantRateLimiter,
+        DirectResourceRead,
+        DirectAccessRead,
         RedisFallback,
         rateLimitStorageProvider,
         RolesRepository,

@@ -46,6 +46,12 @@ export interface RosterOptions {
   readonly bulkMaxOperations: number;
   readonly logLevel: LogLevel;
   readonly webhooks: WebhookOptions;
+  /**
+   * GET of a user or library by id and the admin access endpoint answered without Nest's guard
+   * and interceptor chain when they succeed (src/http/direct-routes.ts); the same answers either
+   * way. Default true; false serves them through Nest only. No env var.
+   */
+  readonly directReads?: boolean;
 }
 
 /** Webhook deliveries (DESIGN.md "Events"). */

@@ -16,11 +16,12 @@ export class ScimResponseInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     reply.type(SCIM_CONTENT_TYPE);
-    return next.handle().pipe(map((result: unknown) => (result instanceof ResourceAnswer ? send(reply, result) : result)));
+    return next.handle().pipe(map((result: unknown) => (result instanceof ResourceAnswer ? sendResourceAnswer(reply, result) : result)));
   }
 }
 
-function send(reply: FastifyReply, answer: ResourceAnswer): unknown {
+/** Puts the answer's status, `ETag` and `Location` on the reply; what is left to send is the body (a stream as Nest sends one). */
+export function sendResourceAnswer(reply: FastifyReply, answer: ResourceAnswer): unknown {
   void reply.status(answer.status).header('etag', etagOf(answer.version));
   if (answer.location !== undefined) void reply.header('location', answer.location);
   return answer.body instanceof Readable ? new StreamableFile(answer.body, { type: SCIM_CONTENT_TYPE }) : answer.body;

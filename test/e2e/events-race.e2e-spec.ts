@@ -2,7 +2,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../src/config/injection-tokens.js';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeOnPostgres } from '../support/databases.js';
 import { type EventJson, type StreamPage } from '../support/events.js';
 import { startRoster, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
 import { usersApi } from '../support/scim-users.js';
@@ -12,9 +12,7 @@ const USERS_PER_WRITER = 15;
 const PAGE = 7;
 
 // Only PostgreSQL runs transactions side by side, so only there can they commit out of order.
-const engines = databaseKinds().filter((kind) => kind === 'postgres');
-
-describe.each(engines)('The events pull API under concurrent commits on %s', (kind) => {
+describeOnPostgres('The events pull API under concurrent commits on %s', (kind) => {
   let roster: RosterHarness;
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { captureStatements, type CapturedStatement, rosterDataSource } from '../support/captured-sql.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeOnPostgres } from '../support/databases.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
 import { usersApi, type UsersApi } from '../support/scim-users.js';
 
@@ -55,9 +55,7 @@ function isKeyed(scan: string): boolean {
 }
 
 // Plans (and the statistics they may depend on) are PostgreSQL's; SQLite has no ANALYZE-less trap of this shape to test.
-const engines = databaseKinds().filter((kind) => kind === 'postgres');
-
-describe.each(engines)('Filter plans on a tenant fresh from its first sync, on %s', (kind) => {
+describeOnPostgres('Filter plans on a tenant fresh from its first sync, on %s', (kind) => {
   let roster: RosterHarness;
   let users: UsersApi;
 

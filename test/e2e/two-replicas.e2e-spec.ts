@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { buildService, startChildService, type ChildService } from '../support/child-service.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, describeOnPostgres, type TestDatabase } from '../support/databases.js';
 import { HttpClient, type HttpResponse } from '../support/http-client.js';
 import { TEST_ADMIN_TOKEN } from '../support/roster-harness.js';
 import { patchOp } from '../support/scim-users.js';
@@ -30,9 +30,7 @@ async function inOneWindow<T>(send: () => Promise<T>): Promise<T> {
 }
 
 // DESIGN.md "Multiple replicas": two service processes, one PostgreSQL, one Redis.
-const engines = databaseKinds().filter((kind) => kind === 'postgres');
-
-describe.each(engines)('Two service processes on one %s and one Redis', () => {
+describeOnPostgres('Two service processes on one %s and one Redis', () => {
   let database: TestDatabase;
   let replicas: ChildService[] = [];
   let clients: HttpClient[] = [];

@@ -1,6 +1,6 @@
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { buildService, startChildService, type ChildService } from '../support/child-service.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, describeOnPostgres, type TestDatabase } from '../support/databases.js';
 import { HttpClient } from '../support/http-client.js';
 import { TEST_ADMIN_TOKEN } from '../support/roster-harness.js';
 import { eventually, WebhookReceiver } from '../support/webhook-receiver.js';
@@ -13,9 +13,7 @@ interface DeliveryJson {
 
 // DESIGN.md "Multiple replicas": each webhook attempt is made by exactly one replica; a replica
 // that dies mid-delivery leaves the attempt to another. Leasing needs PostgreSQL (SKIP LOCKED).
-const engines = databaseKinds().filter((kind) => kind === 'postgres');
-
-describe.each(engines)('Webhook deliveries from two service processes on one %s', () => {
+describeOnPostgres('Webhook deliveries from two service processes on one %s', () => {
   let database: TestDatabase;
   let receiver: WebhookReceiver;
   let replicas: ChildService[] = [];

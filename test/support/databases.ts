@@ -13,6 +13,21 @@ export function databaseKinds(): DatabaseKind[] {
   return listed.filter((kind): kind is DatabaseKind => kind === 'sqlite' || kind === 'postgres');
 }
 
+/**
+ * A suite only PostgreSQL can run (plans, replicas sharing one server): on PostgreSQL when this run
+ * has it, otherwise skipped, and Jest's summary counts it among the skipped (`npm test` without a
+ * server still passes on SQLite and says what it skipped).
+ */
+export function describeOnPostgres(title: string, body: (kind: 'postgres') => void): void {
+  if (databaseKinds().includes('postgres')) {
+    describe.each(['postgres' as const])(title, body);
+    return;
+  }
+  describe.skip(title.replace('%s', 'PostgreSQL (not in this run)'), () => {
+    it('needs PostgreSQL', () => undefined);
+  });
+}
+
 export interface TestDatabase {
   readonly options: DatabaseOptions;
   drop(): Promise<void>;

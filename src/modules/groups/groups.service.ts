@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SCIM_BASE_URL } from '../../config/injection-tokens.js';
 import { GroupEntity } from '../../database/entities/group.entity.js';
@@ -44,7 +44,7 @@ const ROLE_NAME_MAX_LENGTH = 100;
  * group grants, and unique roles held across direct and group grants.
  */
 @Injectable()
-export class GroupsService implements OnModuleInit {
+export class GroupsService {
   private readonly loaders: readonly AttributeLoader[];
 
   constructor(
@@ -61,11 +61,10 @@ export class GroupsService implements OnModuleInit {
     @Inject(SCIM_BASE_URL) scimBaseUrl: string,
   ) {
     this.loaders = [members, libraryRefsLoader(`${ACCESS_GROUP_SCHEMA}:libraries`, scimBaseUrl, (tenant, ids) => libraries.grantsOf('group', tenant, ids), libraries.grantsInline('group'))];
-  }
-
-  onModuleInit(): void {
+    // Before routes are registered: the direct reads (src/http/direct-routes.ts) ask the registry then.
     this.registry.register(GROUPS, (tenant, request) => this.list(tenant, request), this);
   }
+
 
   get(tenant: TenantId, id: string, params: ProjectionParams, ifNoneMatch?: string): Promise<ResourceAnswer> {
     return this.reader.get(GROUPS, this.loaders, tenant, id, params, ifNoneMatch);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { LibraryEntity } from '../../database/entities/library.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { isUniqueViolationOn } from '../../database/unique-violation.js';
@@ -47,7 +47,7 @@ const DISPLAY_NAME_KEY_MAX_LENGTH = 512;
  * deleted library's grants go with it.
  */
 @Injectable()
-export class LibrariesService implements OnModuleInit {
+export class LibrariesService {
   constructor(
     private readonly libraries: LibrariesRepository,
     private readonly grants: LibraryGrantsRepository,
@@ -56,11 +56,11 @@ export class LibrariesService implements OnModuleInit {
     private readonly writer: ResourceWriter,
     private readonly registry: ResourceRegistry,
     private readonly effectiveAccess: EffectiveAccessService,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register(LIBRARIES, (tenant, request) => this.list(tenant, request));
+  ) {
+    // Before routes are registered: the direct reads (src/http/direct-routes.ts) ask the registry then.
+    this.registry.register(LIBRARIES, (tenant, request) => this.list(tenant, request), undefined, (tenant, id, params, ifNoneMatch) => this.get(tenant, id, params, ifNoneMatch));
   }
+
 
   get(tenant: TenantId, id: string, params: ProjectionParams, ifNoneMatch?: string): Promise<ResourceAnswer> {
     return this.reader.get(LIBRARIES, [], tenant, id, params, ifNoneMatch);

@@ -1,4 +1,5 @@
-import { rateLimitHeaders, requestKindOf } from './tenant-throttler.guard.js';
+import { rateLimitHeaders } from './tenant-rate-limiter.js';
+import { requestKindOf } from './tenant-throttler.guard.js';
 
 describe('requestKindOf', () => {
   it.each([

@@ -18,25 +18,33 @@ export interface ResourceWrites {
   delete(tenant: TenantId, id: string, ifMatch?: string): Promise<void>;
 }
 
+/**
+ * GET of one resource (RFC 7644 §3.4.1) as its own endpoint answers it, for the direct read
+ * (src/http/direct-routes.ts); registered only by types whose answer is never a stream.
+ */
+export type ResourceRead = (tenant: TenantId, id: string, params: ProjectionParams, ifNoneMatch?: string) => Promise<ResourceAnswer>;
+
 export interface RegisteredResource {
   readonly definition: ResourceDefinition;
   readonly search: ResourceSearch;
+  /** Absent for a type whose GET may stream its answer (Groups): Nest's route serves it. */
+  readonly read?: ResourceRead;
   /** Absent for a type that SCIM only reads (Libraries). */
   readonly writes?: ResourceWrites;
 }
 
 /**
  * The resource types whose endpoints exist, in their definitions' order (the order the root
- * `/.search` spans them). Each type's service registers itself when it starts; discovery serves
+ * `/.search` spans them). Each type's service registers itself when it is constructed (before routes are registered); discovery serves
  * exactly these.
  */
 @Injectable()
 export class ResourceRegistry {
   private readonly resources: RegisteredResource[] = [];
 
-  register(definition: ResourceDefinition, search: ResourceSearch, writes?: ResourceWrites): void {
+  register(definition: ResourceDefinition, search: ResourceSearch, writes?: ResourceWrites, read?: ResourceRead): void {
     if (this.resources.some((known) => known.definition === definition)) return;
-    this.resources.push({ definition, search, ...(writes === undefined ? {} : { writes }) });
+    this.resources.push({ definition, search, ...(writes === undefined ? {} : { writes }), ...(read === undefined ? {} : { read }) });
     this.resources.sort((a, b) => a.definition.order - b.definition.order);
   }
 

@@ -80,10 +80,11 @@ export class UsersService implements OnModuleInit {
       libraryRefsLoader(`${ACCESS_USER_SCHEMA}:effectiveLibraries`, scimBaseUrl, (tenant, ids) => libraries.effectiveOf(tenant, ids)),
       effectiveRolesLoader((tenant, ids) => roles.effectiveRolesOf(tenant, ids)),
     ];
+    // Before routes are registered: the direct reads (src/http/direct-routes.ts) ask the registry then.
+    this.registry.register(USERS, (tenant, request) => this.list(tenant, request), this, (tenant, id, params, ifNoneMatch) => this.get(tenant, id, params, ifNoneMatch));
   }
 
   onModuleInit(): void {
-    this.registry.register(USERS, (tenant, request) => this.list(tenant, request), this);
     this.discovery.enableFeatures({ changePassword: true });
   }
 
