@@ -158,6 +158,21 @@ describe.each(databaseKinds())('direct reads on %s', (kind) => {
     expect((await alike(`/scim/v2/Users/${userId}`, bearer(fencedToken))).status).toBe(403);
   });
 
+  it('counts each request once against the tenant, whether it answers it or hands it to the Nest route', async () => {
+    const limited = await createTenantWithConnection(direct.http);
+    const settings = await direct.http.patch(`/admin/tenants/${limited.tenantId}`, { token: TEST_ADMIN_TOKEN, body: { settings: { rateLimits: { readPerSecond: 5 } } } });
+    expect(settings.status).toBe(200);
+    const limitedToken = await requestAccessToken(direct.http, limited);
+    const own = await direct.http.post<{ id: string }>('/scim/v2/Users', { token: limitedToken, body: { schemas: [USER_SCHEMA], userName: 'limited@example.com' } });
+    // Ten at once, in one window: five answered directly (200), five handed over (404); five get in.
+    const paths = Array.from({ length: 10 }, (_, i) => `/scim/v2/Users/${i % 2 === 0 ? own.body.id : '00000000-0000-4000-8000-000000000000'}`);
+    const answers = await Promise.all(paths.map((path) => direct.http.get(path, { token: limitedToken })));
+    const admitted = answers.filter((answer) => answer.status !== 429);
+    expect(admitted).toHaveLength(5);
+    expect(admitted.map((answer) => Number(answer.headers.get('x-ratelimit-remaining'))).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(answers.filter((answer) => answer.status === 429)).toHaveLength(5);
+  });
+
   it('serves HEAD through Nest on both, alike', async () => {
     expect((await alike(`/scim/v2/Users/${userId}`, bearer(token), 'HEAD')).status).toBe(200);
   });

@@ -38,11 +38,29 @@ export class TenantRateLimiter {
     };
   }
 
-  /** Uncounts what `admit` counted, for a request that is then answered by another path which counts it again. */
-  async giveBack(tenant: TenantId, kind: RequestKind, cost: number): Promise<void> {
+  private async giveBack(tenant: TenantId, kind: RequestKind, cost: number): Promise<void> {
     const limit = await this.limits.perSecond(tenant, kind);
     await this.storage.increment(keyOf(tenant, kind), WINDOW_MS, limit, WINDOW_MS, kind, -cost);
   }
+}
+
+const handedOver = new WeakMap<object, Admission>();
+
+/**
+ * A request the direct read (src/http/direct-routes.ts) admitted and then hands to the Nest route:
+ * its guard takes this admission rather than counting the request a second time. Giving the count
+ * back and counting again would not do: between the two, concurrent requests of the tenant would
+ * see a window fuller than it is and be refused.
+ */
+export function handOverAdmission(request: object, admission: Admission): void {
+  handedOver.set(request, admission);
+}
+
+/** The admission `handOverAdmission` left on this request, once. */
+export function takeHandedOverAdmission(request: object): Admission | undefined {
+  const admission = handedOver.get(request);
+  handedOver.delete(request);
+  return admission;
 }
 
 function keyOf(tenant: TenantId, kind: RequestKind): string {

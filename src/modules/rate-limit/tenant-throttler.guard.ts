@@ -4,7 +4,7 @@ import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
 import type { RosterOptions } from '../../config/roster-options.js';
 import { ScimError } from '../../scim/errors.js';
 import type { Principal } from '../auth/principal.js';
-import { TenantRateLimiter } from './tenant-rate-limiter.js';
+import { takeHandedOverAdmission, TenantRateLimiter } from './tenant-rate-limiter.js';
 import type { RequestKind } from './tenant-rate-limits.js';
 
 interface ScimRequest {
@@ -31,7 +31,8 @@ export class TenantThrottlerGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ScimRequest>();
     if (!request.user) throw new Error('TenantThrottlerGuard must run after ScimAuthGuard');
-    const admission = await this.limiter.admit(request.user.tenantId, requestKindOf(request), costOf(request, this.options.bulkMaxOperations));
+    const admission =
+      takeHandedOverAdmission(request) ?? (await this.limiter.admit(request.user.tenantId, requestKindOf(request), costOf(request, this.options.bulkMaxOperations)));
     // On the reply now, so that every answer from here on carries them: success, any error, the 429 below.
     void context.switchToHttp().getResponse<FastifyReply>().headers(admission.headers);
     if (admission.retryAfterSeconds !== null) throw ScimError.tooManyRequests(admission.retryAfterSeconds);

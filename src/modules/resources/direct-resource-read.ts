@@ -13,7 +13,7 @@ import { isAddressAllowed } from '../auth/ip-allowlist.js';
 import type { Principal } from '../auth/principal.js';
 import { requestClientIp } from '../auth/request-client-ip.js';
 import { TokenService } from '../auth/token.service.js';
-import { TenantRateLimiter } from '../rate-limit/tenant-rate-limiter.js';
+import { type Admission, handOverAdmission, TenantRateLimiter } from '../rate-limit/tenant-rate-limiter.js';
 import { ResourceRegistry, type ResourceRead } from './resource-registry.js';
 
 const RESOURCE_BY_ID = new RegExp(`^${SCIM_PREFIX}(/[^/:]+)/:id$`);
@@ -24,8 +24,8 @@ type ResourceRequest = FastifyRequest<{ Params: { id: string }; Querystring: Pro
  * GET /scim/v2/{Type}/{id} (RFC 7644 §3.4.1) as a direct route (src/http/direct-routes.ts), for
  * the types that register a `read` (Users, Libraries): what ScimAuthGuard, TenantThrottlerGuard,
  * the controller and ScimResponseInterceptor do for it, in that order, with the same services.
- * A request it cannot answer that way goes to the Nest route before anything counted it, or
- * with its count given back.
+ * A request it cannot answer that way goes to the Nest route: before anything counted it, or
+ * with its admission, which the route's guard then takes instead of counting it again.
  */
 @Injectable()
 export class DirectResourceRead implements DirectRoute {
@@ -48,28 +48,29 @@ export class DirectResourceRead implements DirectRoute {
     if (principal === null) return false;
     const tenant = principal.tenantId;
     const admission = await this.limiter.admit(tenant, 'read', 1);
-    if (admission.retryAfterSeconds !== null) {
-      await this.limiter.giveBack(tenant, 'read', 1);
-      return false;
-    }
+    if (admission.retryAfterSeconds !== null) return this.handOver(request, admission);
     let answer: ResourceAnswer;
     try {
       answer = await read(tenant, request.params.id, request.query, request.headers['if-none-match']);
     } catch {
       // Its error answer (404, 400, 503) is the Nest route's to give, as it always was.
-      await this.limiter.giveBack(tenant, 'read', 1);
-      return false;
+      return this.handOver(request, admission);
     }
     if (answer.body instanceof Readable) {
       answer.body.destroy();
-      await this.limiter.giveBack(tenant, 'read', 1);
-      return false;
+      return this.handOver(request, admission);
     }
     // What the log line names the request's tenant and connection by, as Passport leaves it.
     request.user = principal;
     void reply.headers(admission.headers).type(SCIM_CONTENT_TYPE);
     void reply.send(sendResourceAnswer(reply, answer));
     return true;
+  }
+
+  /** To the Nest route, whose guard takes this request's admission instead of counting it again. */
+  private handOver(request: ResourceRequest, admission: Admission): false {
+    handOverAdmission(request, admission);
+    return false;
   }
 
   /**
