@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { BenchDatabaseKind, BenchOptions } from './cli-options.js';
 import type { RunFigures, SizeFigures } from './size-run.js';
 import type { Verdict } from './verdicts.js';
@@ -63,5 +64,7 @@ export async function writeJsonReport(file: string, options: BenchOptions, passe
       sizes: pass.sizes.map((size) => ({ ...size, pending: size.pending.map(({ name, title, issue }) => ({ name, title, issue })) })),
     })),
   };
+  // After a 20-minute run, a missing folder must not lose the figures.
+  await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 }

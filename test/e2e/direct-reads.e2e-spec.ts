@@ -101,7 +101,14 @@ describe.each(databaseKinds())('direct reads on %s', (kind) => {
   it('wraps the routes it serves, and no other', () => {
     const wrapped = [...directRouteUrls(direct.app.getHttpAdapter().getInstance())].sort();
     // Not /Groups/{id}: a group's members may be streamed, which only the Nest route sends.
-    expect(wrapped).toEqual(['/admin/tenants/:tenantId/users/:userId/access', '/scim/v2/Libraries/:id', '/scim/v2/Users/:id']);
+    expect(wrapped).toEqual([
+      '/admin/tenants/:tenantId/users/:userId/access',
+      '/scim/v2/Groups',
+      '/scim/v2/Libraries',
+      '/scim/v2/Libraries/:id',
+      '/scim/v2/Users',
+      '/scim/v2/Users/:id',
+    ]);
     expect(directRouteUrls(nest.app.getHttpAdapter().getInstance())).toEqual([]);
   });
 
@@ -127,6 +134,32 @@ describe.each(databaseKinds())('direct reads on %s', (kind) => {
   it('answers a library by id alike, and a group (served by Nest on both)', async () => {
     expect((await alike(`/scim/v2/Libraries/${libraryId}`, bearer(token))).status).toBe(200);
     expect((await alike(`/scim/v2/Groups/${groupId}`, bearer(token))).status).toBe(200);
+  });
+
+  it('answers lists and filters alike, on every type, and refuses bad ones alike', async () => {
+    const filter = (text: string) => `filter=${encodeURIComponent(text)}`;
+    const lists: [string, number][] = [
+      ['/scim/v2/Users', 200],
+      [`/scim/v2/Users?${filter('userName eq "DIRECT.alice@example.com"')}`, 200],
+      [`/scim/v2/Users?${filter('emails[type eq "work"].value eq "alice@example.com"')}&attributes=userName`, 200],
+      [`/scim/v2/Users?${filter('userName eq "nobody@example.com"')}`, 200],
+      ['/scim/v2/Users?count=1&startIndex=2&sortBy=userName&sortOrder=descending', 200],
+      ['/scim/v2/Users?count=1&cursor', 200],
+      ['/scim/v2/Users?excludedAttributes=groups&count=0', 200],
+      ['/scim/v2/Groups', 200],
+      [`/scim/v2/Groups?${filter('displayName eq "readers"')}&excludedAttributes=members`, 200],
+      ['/scim/v2/Libraries', 200],
+      [`/scim/v2/Users?${filter('userName zz "x"')}`, 400],
+      ['/scim/v2/Users?count=1&count=2', 400],
+      ['/scim/v2/Users?sortBy=nosuch%20attr', 400],
+    ];
+    for (const [path, status] of lists) {
+      const answer = await alike(path, bearer(token));
+      expect({ path, status: answer.status }).toEqual({ path, status });
+    }
+    const found = JSON.parse((await alike(`/scim/v2/Users?${filter('userName eq "DIRECT.alice@example.com"')}`, bearer(token))).text) as { totalResults: number };
+    expect(found.totalResults).toBe(1);
+    expect((await alike('/scim/v2/Users', {})).status).toBe(401);
   });
 
   it('hands every refusal to the Nest route: the same status, scimType, detail and headers', async () => {

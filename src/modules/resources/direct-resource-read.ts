@@ -8,22 +8,31 @@ import { SCIM_PREFIX } from '../../http/roster-paths.js';
 import { SCIM_CONTENT_TYPE } from '../../http/scim-content-type.js';
 import { sendResourceAnswer } from '../../http/scim-response.interceptor.js';
 import type { ProjectionParams } from '../../scim/projection.js';
-import type { ResourceAnswer } from '../../scim/resource-answer.js';
+import type { TenantId } from '../../domain/tenant-id.js';
+import type { ListResponse } from '../../scim/list-response.js';
+import type { ScimObject } from '../../scim/patch/scim-json.js';
+import { listRequestFromQuery } from '../../scim/query/list-request.js';
+import { ResourceAnswer } from '../../scim/resource-answer.js';
 import { isAddressAllowed } from '../auth/ip-allowlist.js';
 import type { Principal } from '../auth/principal.js';
 import { requestClientIp } from '../auth/request-client-ip.js';
 import { TokenService } from '../auth/token.service.js';
 import { type Admission, handOverAdmission, TenantRateLimiter } from '../rate-limit/tenant-rate-limiter.js';
-import { ResourceRegistry, type ResourceRead } from './resource-registry.js';
+import { ResourceRegistry, type RegisteredResource, type ResourceRead } from './resource-registry.js';
 
 const RESOURCE_BY_ID = new RegExp(`^${SCIM_PREFIX}(/[^/:]+)/:id$`);
+const RESOURCE_LIST = new RegExp(`^${SCIM_PREFIX}(/[^/:]+)$`);
 
-type ResourceRequest = FastifyRequest<{ Params: { id: string }; Querystring: ProjectionParams }> & { user?: Principal };
+/** What a direct read sends: one resource's answer, or a list page (RFC 7644 §3.4.2). */
+type Sendable = ResourceAnswer | ListResponse<ScimObject>;
+
+type ResourceRequest = FastifyRequest<{ Params: { id: string }; Querystring: ProjectionParams & Record<string, unknown> }> & { user?: Principal };
 
 /**
- * GET /scim/v2/{Type}/{id} (RFC 7644 §3.4.1) as a direct route (src/http/direct-routes.ts), for
- * the types that register a `read` (Users, Libraries): what ScimAuthGuard, TenantThrottlerGuard,
- * the controller and ScimResponseInterceptor do for it, in that order, with the same services.
+ * GET /scim/v2/{Type}/{id} (RFC 7644 §3.4.1), for the types that register a `read` (Users,
+ * Libraries), and GET /scim/v2/{Type} (lists and filters, §3.4.2), for every type, as direct
+ * routes (src/http/direct-routes.ts): what ScimAuthGuard, TenantThrottlerGuard, the controller
+ * and ScimResponseInterceptor do for them, in that order, with the same services.
  * A request it cannot answer that way goes to the Nest route: before anything counted it, or
  * with its admission, which the route's guard then takes instead of counting it again.
  */
@@ -37,33 +46,46 @@ export class DirectResourceRead implements DirectRoute {
   ) {}
 
   serverFor(url: string): DirectServe | undefined {
-    const endpoint = RESOURCE_BY_ID.exec(url)?.[1];
     // The types' services registered themselves when they were constructed, before any route.
-    const read = this.registry.list().find((resource) => resource.definition.type.discovery.endpoint === endpoint)?.read;
-    return read === undefined ? undefined : (request, reply) => this.serve(read, request as ResourceRequest, reply);
+    const byId = RESOURCE_BY_ID.exec(url)?.[1];
+    const read = byId === undefined ? undefined : this.registeredAt(byId)?.read;
+    if (read !== undefined) return (request, reply) => this.serve(request as ResourceRequest, reply, (tenant, query) => this.readOne(read, tenant, query));
+    const listed = RESOURCE_LIST.exec(url)?.[1];
+    const search = listed === undefined ? undefined : this.registeredAt(listed)?.search;
+    if (search !== undefined) return (request, reply) => this.serve(request as ResourceRequest, reply, (tenant, query) => search(tenant, listRequestFromQuery(query.query)));
+    return undefined;
   }
 
-  private async serve(read: ResourceRead, request: ResourceRequest, reply: FastifyReply): Promise<boolean> {
+  private registeredAt(endpoint: string): RegisteredResource | undefined {
+    return this.registry.list().find((resource) => resource.definition.type.discovery.endpoint === endpoint);
+  }
+
+  /** A resource by id (RFC 7644 §3.4.1); undefined for an answer only Nest sends (a stream). */
+  private async readOne(read: ResourceRead, tenant: TenantId, request: ResourceRequest): Promise<Sendable | undefined> {
+    const answer = await read(tenant, request.params.id, request.query, request.headers['if-none-match']);
+    if (!(answer.body instanceof Readable)) return answer;
+    answer.body.destroy();
+    return undefined;
+  }
+
+  private async serve(request: ResourceRequest, reply: FastifyReply, produce: (tenant: TenantId, request: ResourceRequest) => Promise<Sendable | undefined>): Promise<boolean> {
     const principal = await this.readerOf(request);
     if (principal === null) return false;
     const tenant = principal.tenantId;
     const admission = await this.limiter.admit(tenant, 'read', 1);
     if (admission.retryAfterSeconds !== null) return this.handOver(request, admission);
-    let answer: ResourceAnswer;
+    let answer: Sendable | undefined;
     try {
-      answer = await read(tenant, request.params.id, request.query, request.headers['if-none-match']);
+      answer = await produce(tenant, request);
     } catch {
       // Its error answer (404, 400, 503) is the Nest route's to give, as it always was.
       return this.handOver(request, admission);
     }
-    if (answer.body instanceof Readable) {
-      answer.body.destroy();
-      return this.handOver(request, admission);
-    }
+    if (answer === undefined) return this.handOver(request, admission);
     // What the log line names the request's tenant and connection by, as Passport leaves it.
     request.user = principal;
     void reply.headers(admission.headers).type(SCIM_CONTENT_TYPE);
-    void reply.send(sendResourceAnswer(reply, answer));
+    void reply.send(answer instanceof ResourceAnswer ? sendResourceAnswer(reply, answer) : answer);
     return true;
   }
 
