@@ -64,6 +64,8 @@ onPostgres('PostgreSQL out of reach (a TCP proxy cut in front of it)', () => {
     };
     for (let i = 0; i < 5; i++) record(await createUser());
     expect(acknowledged).toHaveLength(5);
+    // A token this replica has never checked: during the cut its look-up fails, before any cache can answer.
+    const unseen = await requestAccessToken(roster.http, await createTenantWithConnection(roster.http));
 
     // Four writers keep writing across the cut: some writes are in flight when it comes, some
     // connections die mid-transaction. Each write is acknowledged or refused, never half-done.
@@ -88,6 +90,12 @@ onPostgres('PostgreSQL out of reach (a TCP proxy cut in front of it)', () => {
     expect(refused.body).toMatchObject({ schemas: [ERROR], status: '503' });
     for (let i = 0; i < 5; i++) record(await createUser());
     expect((await roster.http.get('/scim/v2/Users?count=1', { token })).status).toBe(503);
+    // GET by id and lists are direct reads (src/http/direct-routes.ts): a failing token look-up there is the Nest route's 503 too.
+    for (const path of [`/scim/v2/Users/${acknowledged[0]}`, '/scim/v2/Users?count=1']) {
+      const unavailable = await roster.http.get<{ schemas: string[]; status: string }>(path, { token: unseen });
+      expect({ path, status: unavailable.status, retryAfter: unavailable.headers.get('retry-after') }).toEqual({ path, status: 503, retryAfter: '5' });
+      expect(unavailable.body).toMatchObject({ schemas: [ERROR], status: '503' });
+    }
     expect((await roster.http.get('/health/ready')).status).toBe(503);
 
     proxy.restore();

@@ -69,10 +69,17 @@ export class DirectResourceRead implements DirectRoute {
   }
 
   private async serve(request: ResourceRequest, reply: FastifyReply, produce: (tenant: TenantId, request: ResourceRequest) => Promise<Sendable | undefined>): Promise<boolean> {
-    const principal = await this.readerOf(request);
-    if (principal === null) return false;
+    let principal: Principal | null;
+    let admission: Admission;
+    try {
+      principal = await this.readerOf(request);
+      if (principal === null) return false;
+      admission = await this.limiter.admit(principal.tenantId, 'read', 1);
+    } catch {
+      // The database or Redis failing (503) before anything was counted: the Nest route meets the same and answers it.
+      return false;
+    }
     const tenant = principal.tenantId;
-    const admission = await this.limiter.admit(tenant, 'read', 1);
     if (admission.retryAfterSeconds !== null) return this.handOver(request, admission);
     let answer: Sendable | undefined;
     try {
