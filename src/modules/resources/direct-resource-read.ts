@@ -49,10 +49,14 @@ export class DirectResourceRead implements DirectRoute {
     // The types' services registered themselves when they were constructed, before any route.
     const byId = RESOURCE_BY_ID.exec(url)?.[1];
     const read = byId === undefined ? undefined : this.registeredAt(byId)?.read;
-    if (read !== undefined) return (request, reply) => this.serve(request as ResourceRequest, reply, (tenant, query) => this.readOne(read, tenant, query));
+    if (read !== undefined) {
+      return (request, reply) => this.serve(request as ResourceRequest, reply, (tenant, resourceRequest) => this.readOne(read, tenant, resourceRequest));
+    }
     const listed = RESOURCE_LIST.exec(url)?.[1];
     const search = listed === undefined ? undefined : this.registeredAt(listed)?.search;
-    if (search !== undefined) return (request, reply) => this.serve(request as ResourceRequest, reply, (tenant, query) => search(tenant, listRequestFromQuery(query.query)));
+    if (search !== undefined) {
+      return (request, reply) => this.serve(request as ResourceRequest, reply, (tenant, listRequest) => search(tenant, listRequestFromQuery(listRequest.query)));
+    }
     return undefined;
   }
 
