@@ -5,9 +5,8 @@ import { Strategy } from 'passport-http-bearer';
 import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
 import type { RosterOptions } from '../../config/roster-options.js';
 import { ScimError } from '../../scim/errors.js';
-import { isAddressAllowed } from './ip-allowlist.js';
+import { bearerCallerOf } from './bearer-caller.js';
 import type { Principal } from './principal.js';
-import { requestClientIp } from './request-client-ip.js';
 import { TokenService } from './token.service.js';
 
 export const SCIM_BEARER = 'roster-scim-bearer';
@@ -34,11 +33,9 @@ export class BearerStrategy extends PassportStrategy(Strategy, SCIM_BEARER) {
   }
 
   async validate(request: { original: FastifyRequest }, token: string): Promise<Principal | false> {
-    const principal = await this.tokens.verify(token);
-    if (!principal) return false;
-    if (!isAddressAllowed(requestClientIp(request.original, this.options), principal.allowedCidrs)) {
-      throw ScimError.forbidden('Requests from this address are not allowed for this connection.');
-    }
-    return principal;
+    const caller = await bearerCallerOf(this.tokens, token, request.original, this.options);
+    if (!caller) return false;
+    if (!caller.addressAllowed) throw ScimError.forbidden('Requests from this address are not allowed for this connection.');
+    return caller.principal;
   }
 }

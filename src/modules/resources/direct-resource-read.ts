@@ -13,9 +13,8 @@ import type { ListResponse } from '../../scim/list-response.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { listRequestFromQuery } from '../../scim/query/list-request.js';
 import { ResourceAnswer } from '../../scim/resource-answer.js';
-import { isAddressAllowed } from '../auth/ip-allowlist.js';
+import { bearerCallerOf } from '../auth/bearer-caller.js';
 import type { Principal } from '../auth/principal.js';
-import { requestClientIp } from '../auth/request-client-ip.js';
 import { TokenService } from '../auth/token.service.js';
 import { type Admission, handOverAdmission, TenantRateLimiter } from '../rate-limit/tenant-rate-limiter.js';
 import { ResourceRegistry, type RegisteredResource, type ResourceRead } from './resource-registry.js';
@@ -115,8 +114,7 @@ export class DirectResourceRead implements DirectRoute {
     const parts = (request.headers.authorization ?? '').split(' ');
     const token = parts.length === 2 && /^Bearer$/i.test(parts[0] ?? '') ? parts[1] : undefined;
     if (!token) return null;
-    const principal = await this.tokens.verify(token);
-    if (principal === null || !principal.scopes.includes('scim.read')) return null;
-    return isAddressAllowed(requestClientIp(request, this.options), principal.allowedCidrs) ? principal : null;
+    const caller = await bearerCallerOf(this.tokens, token, request, this.options);
+    return caller?.addressAllowed && caller.principal.scopes.includes('scim.read') ? caller.principal : null;
   }
 }

@@ -35,8 +35,8 @@ export interface RegisteredResource {
 
 /**
  * The resource types whose endpoints exist, in their definitions' order (the order the root
- * `/.search` spans them). Each type's service registers itself when it is constructed (before routes are registered); discovery serves
- * exactly these.
+ * `/.search` spans them). Each type's service registers itself when it is constructed, before
+ * routes are registered; discovery serves exactly these.
  */
 @Injectable()
 export class ResourceRegistry {
