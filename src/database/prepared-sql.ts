@@ -1,14 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
 import { positionalSql, type PositionalSql, sqliteNamedSql } from './sql-placeholders.js';
-
-/** What better-sqlite3's connection and statements offer, as far as the hot reads use them. */
-interface SqliteConnection {
-  prepare(source: string): { all(parameters: Record<string, unknown>): unknown[] };
-}
+import { openSqliteReads, type SqliteConnection, type SqliteReads } from './sqlite-read-connection.js';
 
 /** What pg's pool offers: `name` makes the statement a named one, parsed once per connection. */
 interface PgPool {
@@ -33,8 +29,8 @@ const MAX_NAMED_PG_STATEMENTS = 200;
  * Runs the statements of the hot read paths (GET by id, list pages, filters, the access endpoint)
  * without TypeORM's query path, whose parameter rewriting, broadcaster and promise hops cost more
  * than the SQL on SQLite (issue 15's profile). Each text is prepared once: on SQLite as a
- * better-sqlite3 statement on TypeORM's own single connection (so reads see exactly what
- * TypeORM's do), on PostgreSQL as a named statement that each pool connection parses and plans
+ * better-sqlite3 statement on a read connection of its own, which sees only committed rows
+ * (sqlite-read-connection.ts), on PostgreSQL as a named statement that each pool connection parses and plans
  * once (a filter's parse and plan cost 0.15–0.2 ms of its 0.4 ms round trip). After five runs
  * PostgreSQL may switch a named statement to a generic plan: the filter queries are shaped so
  * that the value lookup drives the plan whatever the parameters (filter-plans e2e test).
@@ -44,7 +40,8 @@ const MAX_NAMED_PG_STATEMENTS = 200;
  * statements go through its EntityManager.
  */
 @Injectable()
-export class PreparedSql implements SqlReader {
+export class PreparedSql implements SqlReader, OnApplicationShutdown {
+  private sqliteReads: SqliteReads | undefined;
   private readonly sqliteStatements = new Map<string, ReturnType<SqliteConnection['prepare']>>();
   private readonly pgNames = new Map<string, string>();
   private readonly positional = new Map<string, PositionalSql>();
@@ -85,11 +82,22 @@ export class PreparedSql implements SqlReader {
   private sqliteStatementOf(sql: string): ReturnType<SqliteConnection['prepare']> {
     let statement = this.sqliteStatements.get(sql);
     if (statement === undefined) {
-      const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
-      statement = connection.prepare(sqliteNamedSql(sql));
+      // Opened at the first read, after the migrations: the connection's statements are compiled against the final schema.
+      this.sqliteReads ??= openSqliteReads(this.dataSource);
+      statement = this.sqliteReads.connection.prepare(sqliteNamedSql(sql));
       remember(this.sqliteStatements, sql, statement);
     }
     return statement;
+  }
+
+  /** Closes the read connection before TypeORM's own closes (the last to close checkpoints the WAL). */
+  onApplicationShutdown(): void {
+    const reads = this.sqliteReads;
+    if (reads?.isOwn !== true) return;
+    this.sqliteStatements.clear();
+    // A read that still arrives goes to TypeORM's connection, which fails like every other query once closed.
+    this.sqliteReads = { connection: (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection, isOwn: false };
+    reads.connection.close();
   }
 
   private pgNameOf(sql: string): string | undefined {

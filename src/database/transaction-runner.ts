@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
 import { LoopTurnQueue } from './loop-turn-queue.js';
+import { hasSqliteReadConnection } from './sqlite-read-connection.js';
+import { SqliteTransactionGate } from './sqlite-transaction-gate.js';
 
 /**
  * Runs work in one database transaction. better-sqlite3 has a single connection, on which two
@@ -10,16 +12,21 @@ import { LoopTurnQueue } from './loop-turn-queue.js';
  * so on SQLite transactions queue up one after the other; PostgreSQL runs them side by side
  * and relies on its row locks and unique indexes. Each SQLite transaction starts on a loop turn
  * of its own (loop-turn-queue.ts): ten concurrent POST /Users otherwise held the loop for up to
- * 200 ms at 100,000 users (issue 15).
+ * 200 ms at 100,000 users (issue 15). On a SQLite file, a long transaction also gives the loop
+ * back between its statements, while other SQL on its connection waits (sqlite-transaction-gate.ts).
  */
 @Injectable()
 export class TransactionRunner {
   private readonly queue = new LoopTurnQueue();
+  private gate: SqliteTransactionGate | null | undefined;
 
   constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.dataSource.options.type === 'postgres') return this.dataSource.transaction(work);
-    return this.queue.run(() => this.dataSource.transaction(work));
+    this.gate ??= hasSqliteReadConnection(this.dataSource) ? new SqliteTransactionGate(this.dataSource) : null;
+    const gate = this.gate;
+    const transaction = () => this.dataSource.transaction(work);
+    return this.queue.run(gate === null ? transaction : () => gate.run(transaction));
   }
 }
