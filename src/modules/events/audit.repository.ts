@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
-import { inList, runSql } from '../../database/run-sql.js';
+import { runSql } from '../../database/run-sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { Actor } from '../../http/request-context.js';
@@ -11,6 +11,7 @@ import type { ConnectionActivity } from './connection-activity.js';
 import type { StreamPosition } from './event.js';
 import { type EventRow, toEvent } from './events.repository.js';
 import { purgeOlderThan, reservePositions } from './stream-positions.js';
+import { insertRows } from '../../database/insert-rows.js';
 
 /** Where an audit reader is in each of the two streams it merges. */
 export interface AuditPosition {
@@ -71,7 +72,6 @@ interface AuditRow {
 }
 
 const COLUMNS = ['seq', 'tenant_id', 'occurred_at', 'kind', 'type', 'actor_type', 'actor_id', 'request_id', 'client_ip', 'resource_type', 'resource_id', 'event_id', 'status', 'scim_type', 'detail', 'method', 'path'];
-const ROWS_PER_INSERT = 500;
 
 /**
  * The audit log: the tenant's events (read from the events table, where each write's
@@ -92,14 +92,8 @@ export class AuditRepository {
       return;
     }
     const first = await reservePositions(manager, tenant, 'audit', entries.length);
-    for (let start = 0; start < entries.length; start += ROWS_PER_INSERT) {
-      const params: Record<string, unknown> = {};
-      const values = entries.slice(start, start + ROWS_PER_INSERT).map((entry, i) => {
-        const row = [first + start + i, tenant, entry.occurredAt, entry.kind, entry.type, entry.actor.type, entry.actor.id, entry.requestId, entry.clientIp, entry.resource?.type ?? null, entry.resource?.id ?? null, entry.eventId ?? null, entry.status ?? null, entry.scimType ?? null, entry.detail ?? null, entry.method ?? null, entry.path ?? null];
-        return `(${inList(`a${i}_`, row, params)})`;
-      });
-      await runSql(manager, `INSERT INTO audit_entries (${COLUMNS.join(', ')}) VALUES ${values.join(', ')}`, params);
-    }
+    const rows = entries.map((entry, i) => [first + i, tenant, entry.occurredAt, entry.kind, entry.type, entry.actor.type, entry.actor.id, entry.requestId, entry.clientIp, entry.resource?.type ?? null, entry.resource?.id ?? null, entry.eventId ?? null, entry.status ?? null, entry.scimType ?? null, entry.detail ?? null, entry.method ?? null, entry.path ?? null]);
+    await insertRows(manager, 'audit_entries', COLUMNS, rows);
   }
 
   /**

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { inList, runSql } from '../../database/run-sql.js';
+import { insertRows } from '../../database/insert-rows.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { RosterEvent, StreamPosition } from './event.js';
 import { purgeOlderThan, reservePositions } from './stream-positions.js';
@@ -24,7 +25,6 @@ interface EventRow {
 }
 
 const EVENT_COLUMNS = ['seq', 'event_id', 'tenant_id', 'type', 'occurred_at', 'actor_type', 'actor_id', 'request_id', 'resource_type', 'resource_id', 'resource_version', 'data', 'client_ip'];
-const ROWS_PER_INSERT = 500;
 
 /** The outbox: events written in the transaction of their change, read in commit order. */
 @Injectable()
@@ -37,14 +37,8 @@ export class EventsRepository {
    */
   async insert(tenant: TenantId, events: readonly RosterEvent[], clientIp: string | null, manager: EntityManager): Promise<void> {
     const first = await reservePositions(manager, tenant, 'events', events.length);
-    for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
-      const params: Record<string, unknown> = {};
-      const values = events.slice(start, start + ROWS_PER_INSERT).map((event, i) => {
-        const row = [first + start + i, event.id, event.tenantId, event.type, event.occurredAt, event.actor.type, event.actor.id, event.requestId, event.resource.type, event.resource.id, event.resource.version, JSON.stringify(event.data), clientIp];
-        return `(${inList(`e${i}_`, row, params)})`;
-      });
-      await runSql(manager, `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${values.join(', ')}`, params);
-    }
+    const rows = events.map((event, i) => [first + i, event.id, event.tenantId, event.type, event.occurredAt, event.actor.type, event.actor.id, event.requestId, event.resource.type, event.resource.id, event.resource.version, JSON.stringify(event.data), clientIp]);
+    await insertRows(manager, 'events', EVENT_COLUMNS, rows);
   }
 
   /** The tenant's events after `after`, in commit order. */

@@ -9,6 +9,7 @@ import type { TenantId } from '../../domain/tenant-id.js';
 import type { Filter } from '../../scim/filter/ast.js';
 import type { GroupRef } from './group-ref.js';
 import { GROUPS } from './group.definition.js';
+import { insertRows } from '../../database/insert-rows.js';
 
 /** A member as a Group answer shows it (RFC 7643 §4.2). */
 export interface MemberRow {
@@ -44,17 +45,8 @@ export class GroupMembershipRepository {
 
   /** Adds members; ones already present stay as they are. */
   async addMembers(tenant: TenantId, groupId: string, memberIds: readonly string[], manager: EntityManager): Promise<void> {
-    for (let start = 0; start < memberIds.length; start += CHUNK) {
-      const params: Record<string, unknown> = { tenant, groupId };
-      const values = memberIds
-        .slice(start, start + CHUNK)
-        .map((id, i) => {
-          params[`m${i}`] = id;
-          return `(:tenant, :groupId, :m${i})`;
-        })
-        .join(', ');
-      await runSql(manager, `INSERT INTO group_members (tenant_id, group_id, member_id) VALUES ${values} ON CONFLICT DO NOTHING`, params);
-    }
+    const rows = memberIds.map((memberId) => [tenant, groupId, memberId]);
+    await insertRows(manager, 'group_members', ['tenant_id', 'group_id', 'member_id'], rows, 'ON CONFLICT DO NOTHING');
   }
 
   async removeMembers(tenant: TenantId, groupId: string, memberIds: readonly string[], manager: EntityManager): Promise<void> {

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { inList, runSql } from '../../database/run-sql.js';
 import type { TenantId } from '../../domain/tenant-id.js';
+import { insertRows } from '../../database/insert-rows.js';
 
 /** A library as a grant shows it. */
 export interface LibraryRef {
@@ -92,12 +93,8 @@ export class LibraryGrantsRepository {
     const keep = libraryIds.length === 0 ? '' : ` AND library_id NOT IN (${inList('keep', libraryIds, params)})`;
     await runSql(manager, `DELETE FROM ${table} WHERE tenant_id = :tenant AND ${column} = :holderId${keep}`, params);
     if (libraryIds.length === 0) return;
-    const insert: Record<string, unknown> = { tenant, holderId };
-    const values = libraryIds.map((id, i) => {
-      insert[`l${i}`] = id;
-      return `(:tenant, :l${i}, :holderId)`;
-    });
-    await runSql(manager, `INSERT INTO ${table} (tenant_id, library_id, ${column}) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`, insert);
+    const rows = libraryIds.map((libraryId) => [tenant, libraryId, holderId]);
+    await insertRows(manager, table, ['tenant_id', 'library_id', column], rows, 'ON CONFLICT DO NOTHING');
   }
 
   /**

@@ -6,6 +6,7 @@ import { inList, runSql, runSqlChanging } from '../../database/run-sql.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { AttemptResult, DeliveryStatus, LeasedDelivery, WebhookDeliveryView } from './webhook-delivery.js';
+import { insertRows } from '../../database/insert-rows.js';
 
 interface DeliveryRow {
   readonly id: string;
@@ -53,7 +54,7 @@ export interface ClaimRequest {
   readonly busyEndpoints: readonly string[];
 }
 
-const ROWS_PER_INSERT = 200;
+const DELIVERY_COLUMNS = ['id', 'tenant_id', 'endpoint_id', 'event_seq', 'event_id', 'event_type', 'status', 'attempts', 'step', 'next_attempt_at', 'created_at'];
 
 /** Webhook deliveries: fan-out, leases, attempts' outcomes and the history per endpoint. */
 @Injectable()
@@ -103,18 +104,8 @@ export class WebhookDeliveriesRepository {
   }
 
   async insert(deliveries: readonly NewDelivery[], manager: EntityManager): Promise<void> {
-    for (let start = 0; start < deliveries.length; start += ROWS_PER_INSERT) {
-      const params: Record<string, unknown> = {};
-      const values = deliveries.slice(start, start + ROWS_PER_INSERT).map((delivery, i) => {
-        const row = [delivery.id, delivery.tenantId, delivery.endpointId, delivery.eventPosition, delivery.eventId, delivery.eventType, 'pending', 0, 0, delivery.now, delivery.now];
-        return `(${inList(`d${i}_`, row, params)})`;
-      });
-      await runSql(
-        manager,
-        `INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_seq, event_id, event_type, status, attempts, step, next_attempt_at, created_at) VALUES ${values.join(', ')}`,
-        params,
-      );
-    }
+    const rows = deliveries.map((delivery) => [delivery.id, delivery.tenantId, delivery.endpointId, delivery.eventPosition, delivery.eventId, delivery.eventType, 'pending', 0, 0, delivery.now, delivery.now]);
+    await insertRows(manager, 'webhook_deliveries', DELIVERY_COLUMNS, rows);
   }
 
   async advance(endpointId: string, through: number, manager: EntityManager): Promise<void> {
