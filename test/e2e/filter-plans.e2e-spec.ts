@@ -21,9 +21,10 @@ interface PlanNode {
 
 type ExplainRow = { 'QUERY PLAN': { Plan: PlanNode }[] };
 
-/** A bound value as an SQL literal, for EXECUTE (the statements bind text, and arrays of ids). */
+/** A bound value as an SQL literal, for EXECUTE (the statements bind text, arrays of ids, and a page's LIMIT and OFFSET). */
 function literal(value: unknown): string {
   if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(', ')}]::text[]`;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   if (typeof value !== 'string') throw new Error(`unexpected bound value ${JSON.stringify(value)}`);
   return `'${value.replace(/'/g, "''")}'`;
 }
