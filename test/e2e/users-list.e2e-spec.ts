@@ -1,3 +1,4 @@
+import { captureStatements } from '../support/captured-sql.js';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { databaseKinds } from '../support/databases.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
@@ -181,6 +182,20 @@ describe.each(databaseKinds())('Users: list, filter, sort, pages and search on %
     expect((await list('startIndex=0&count=1')).body.startIndex).toBe(1);
     expect((await list('startIndex=-5&count=1')).body.Resources[0].id).toBe(all[0]);
     expect((await list('startIndex=99')).body).toMatchObject({ totalResults: 5, itemsPerPage: 0, Resources: [] });
+  });
+
+  it('sends the same statement texts for every page, so an import paging through the tenant reuses its prepared statements', async () => {
+    const textsOf = async (query: string): Promise<string[]> => {
+      const statements = await captureStatements(roster, async () => expect((await list(query)).status).toBe(200));
+      // The page's own statement (other statements, the webhook poller's among them, may fall in the window).
+      return statements.map((statement) => statement.sql).filter((sql) => sql.includes('FROM users') && sql.includes('OFFSET'));
+    };
+    for (const filter of ['', `&filter=${encodeURIComponent('active eq true or active eq false')}`, `&sortBy=userName`]) {
+      const first = await textsOf(`startIndex=1&count=2${filter}`);
+      expect(first.length).toBeGreaterThan(0);
+      expect({ filter, texts: await textsOf(`startIndex=3&count=2${filter}`) }).toEqual({ filter, texts: first });
+      expect({ filter, texts: await textsOf(`startIndex=2&count=3${filter}`) }).toEqual({ filter, texts: first });
+    }
   });
 
   it('answers count=0 and negative counts with totals only, and caps large counts', async () => {
