@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { SQLITE_MEMORY } from './data-source-options.js';
+import { SQLITE_MEMORY, SQLITE_TEMP_STORE } from './data-source-options.js';
 
 /** What better-sqlite3's connection offers, as far as the hot reads use it. */
 export interface SqliteConnection {
@@ -41,6 +41,7 @@ export function openSqliteReads(dataSource: DataSource): SqliteReads {
   const connection = new driver.sqlite(main.name, { fileMustExist: true });
   connection.pragma('busy_timeout = 5000');
   connection.pragma('query_only = ON');
+  connection.pragma(`temp_store = ${SQLITE_TEMP_STORE}`);
   return { connection, isOwn: true };
 }
 

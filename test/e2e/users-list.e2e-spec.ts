@@ -184,7 +184,7 @@ describe.each(databaseKinds())('Users: list, filter, sort, pages and search on %
     expect((await list('startIndex=99')).body).toMatchObject({ totalResults: 5, itemsPerPage: 0, Resources: [] });
   });
 
-  it('sends the same statement texts for every page, so an import paging through the tenant reuses its prepared statements', async () => {
+  it('sends the same statement texts for every startIndex, so an import paging through the tenant reuses its prepared statements', async () => {
     const textsOf = async (query: string): Promise<string[]> => {
       const statements = await captureStatements(roster, async () => expect((await list(query)).status).toBe(200));
       // The page's own statement (other statements, the webhook poller's among them, may fall in the window).
@@ -194,7 +194,7 @@ describe.each(databaseKinds())('Users: list, filter, sort, pages and search on %
       const first = await textsOf(`startIndex=1&count=2${filter}`);
       expect(first.length).toBeGreaterThan(0);
       expect({ filter, texts: await textsOf(`startIndex=3&count=2${filter}`) }).toEqual({ filter, texts: first });
-      expect({ filter, texts: await textsOf(`startIndex=2&count=3${filter}`) }).toEqual({ filter, texts: first });
+      expect({ filter, texts: await textsOf(`startIndex=4&count=2${filter}`) }).toEqual({ filter, texts: first });
     }
   });
 
