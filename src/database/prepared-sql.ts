@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
 import { positionalSql, type PositionalSql, sqliteNamedSql } from './sql-placeholders.js';
-import { openSqliteReads, type SqliteConnection, type SqliteReads } from './sqlite-read-connection.js';
+import { openSqliteReads, type SqliteConnection, type SqliteReads, sqliteWriterConnection } from './sqlite-read-connection.js';
 
 /** What pg's pool offers: `name` makes the statement a named one, parsed once per connection. */
 interface PgPool {
@@ -96,7 +96,7 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
     if (reads?.isOwn !== true) return;
     this.sqliteStatements.clear();
     // A read that still arrives goes to TypeORM's connection, which fails like every other query once closed.
-    this.sqliteReads = { connection: (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection, isOwn: false };
+    this.sqliteReads = { connection: sqliteWriterConnection(this.dataSource), isOwn: false };
     reads.connection.close();
   }
 

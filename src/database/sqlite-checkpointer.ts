@@ -4,17 +4,13 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit }
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
-import { SQLITE_MEMORY } from './data-source-options.js';
+import { isSqliteWalFile, type SqliteConnection, sqliteWriterConnection } from './sqlite-read-connection.js';
 
 /** How often the worker copies the WAL's new pages into the database file. */
 export const CHECKPOINT_EVERY_MS = 250;
 /** SQLite's own default, restored when the worker stops, so a connection left alone still bounds its WAL. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
-interface SqliteConnection {
-  readonly name: string;
-  pragma(source: string): unknown;
-}
 
 /**
  * The worker's whole program (CommonJS, run with `eval` so that the same code serves dist/ and
@@ -77,8 +73,6 @@ export class SqliteCheckpointer implements OnModuleInit, BeforeApplicationShutdo
 
   /** The service's SQLite connection when it is a file in WAL mode; undefined on PostgreSQL and in memory. */
   private connection(): SqliteConnection | undefined {
-    const { options } = this.dataSource;
-    if (options.type !== 'better-sqlite3' || options.database === SQLITE_MEMORY || options.enableWAL !== true) return undefined;
-    return (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
+    return isSqliteWalFile(this.dataSource) ? sqliteWriterConnection(this.dataSource) : undefined;
   }
 }

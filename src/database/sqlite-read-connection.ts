@@ -35,18 +35,25 @@ export interface SqliteReads {
  * there the reads stay on the one connection.
  */
 export function openSqliteReads(dataSource: DataSource): SqliteReads {
-  const driver = dataSource.driver as unknown as BetterSqlite3Driver;
-  const main = driver.databaseConnection;
-  if (!hasSqliteReadConnection(dataSource)) return { connection: main, isOwn: false };
-  const connection = new driver.sqlite(main.name, { fileMustExist: true });
+  const main = sqliteWriterConnection(dataSource);
+  if (!isSqliteWalFile(dataSource)) return { connection: main, isOwn: false };
+  const connection = new (dataSource.driver as unknown as BetterSqlite3Driver).sqlite(main.name, { fileMustExist: true });
   connection.pragma('busy_timeout = 5000');
   connection.pragma('query_only = ON');
   connection.pragma(`temp_store = ${SQLITE_TEMP_STORE}`);
   return { connection, isOwn: true };
 }
 
-/** Whether the data source is a SQLite file in WAL mode, whose reads get a connection of their own. */
-export function hasSqliteReadConnection(dataSource: DataSource): boolean {
+/** TypeORM's one better-sqlite3 connection, on which every statement of the data source runs. */
+export function sqliteWriterConnection(dataSource: DataSource): SqliteConnection {
+  return (dataSource.driver as unknown as BetterSqlite3Driver).databaseConnection;
+}
+
+/**
+ * Whether the data source is a SQLite file in WAL mode: its reads get a connection of their own,
+ * its transactions the gate (sqlite-transaction-gate.ts), its checkpoints a worker (sqlite-checkpointer.ts).
+ */
+export function isSqliteWalFile(dataSource: DataSource): boolean {
   const { options } = dataSource;
   return options.type === 'better-sqlite3' && options.database !== SQLITE_MEMORY && options.enableWAL === true;
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
 import { LoopTurnQueue } from './loop-turn-queue.js';
-import { hasSqliteReadConnection } from './sqlite-read-connection.js';
+import { isSqliteWalFile } from './sqlite-read-connection.js';
 import { SqliteTransactionGate } from './sqlite-transaction-gate.js';
 
 /**
@@ -18,15 +18,16 @@ import { SqliteTransactionGate } from './sqlite-transaction-gate.js';
 @Injectable()
 export class TransactionRunner {
   private readonly queue = new LoopTurnQueue();
-  private gate: SqliteTransactionGate | null | undefined;
+  private readonly gate: SqliteTransactionGate | undefined;
 
-  constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {
+    this.gate = isSqliteWalFile(dataSource) ? new SqliteTransactionGate(dataSource) : undefined;
+  }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.dataSource.options.type === 'postgres') return this.dataSource.transaction(work);
-    this.gate ??= hasSqliteReadConnection(this.dataSource) ? new SqliteTransactionGate(this.dataSource) : null;
-    const gate = this.gate;
+    const { gate } = this;
     const transaction = () => this.dataSource.transaction(work);
-    return this.queue.run(gate === null ? transaction : () => gate.run(transaction));
+    return this.queue.run(gate === undefined ? transaction : () => gate.run(transaction));
   }
 }

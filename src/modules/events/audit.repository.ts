@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
+import { insertRows } from '../../database/insert-rows.js';
 import { runSql } from '../../database/run-sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { TenantId } from '../../domain/tenant-id.js';
@@ -11,7 +12,6 @@ import type { ConnectionActivity } from './connection-activity.js';
 import type { StreamPosition } from './event.js';
 import { type EventRow, toEvent } from './events.repository.js';
 import { purgeOlderThan, reservePositions } from './stream-positions.js';
-import { insertRows } from '../../database/insert-rows.js';
 
 /** Where an audit reader is in each of the two streams it merges. */
 export interface AuditPosition {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
+import { insertRows } from '../../database/insert-rows.js';
 import { relationFilterToSql } from '../../database/query/filter-sql.js';
 import { SqlParams } from '../../database/query/resource-table.js';
 import { inList, runSql } from '../../database/run-sql.js';
@@ -9,7 +10,6 @@ import type { TenantId } from '../../domain/tenant-id.js';
 import type { Filter } from '../../scim/filter/ast.js';
 import type { GroupRef } from './group-ref.js';
 import { GROUPS } from './group.definition.js';
-import { insertRows } from '../../database/insert-rows.js';
 
 /** A member as a Group answer shows it (RFC 7643 §4.2). */
 export interface MemberRow {

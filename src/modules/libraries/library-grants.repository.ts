@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
+import { insertRows } from '../../database/insert-rows.js';
 import { inList, runSql } from '../../database/run-sql.js';
 import type { TenantId } from '../../domain/tenant-id.js';
-import { insertRows } from '../../database/insert-rows.js';
 
 /** A library as a grant shows it. */
 export interface LibraryRef {

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
+import { insertRows } from '../../database/insert-rows.js';
 import { inList, runSql, runSqlChanging } from '../../database/run-sql.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { AttemptResult, DeliveryStatus, LeasedDelivery, WebhookDeliveryView } from './webhook-delivery.js';
-import { insertRows } from '../../database/insert-rows.js';
 
 interface DeliveryRow {
   readonly id: string;
