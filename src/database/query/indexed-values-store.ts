@@ -3,12 +3,11 @@ import type { TenantId } from '../../domain/tenant-id.js';
 import type { IndexedValue } from '../../scim/query/indexed-values.js';
 import type { IndexedValuesDiff } from '../../scim/query/indexed-values-diff.js';
 import { keyPrefixOf } from '../../scim/query/value-keys.js';
+import { insertRows } from '../insert-rows.js';
 import { runSql } from '../run-sql.js';
 import { unindexedCheck } from './unindexed-check.js';
 
 const COLUMNS = ['tenant_id', 'resource_id', 'attr', 'sub', 'element', 'key_prefix', 'text_key', 'num_value'];
-// Well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
-const ROWS_PER_INSERT = 1000;
 // Each slot is an OR term: SQLite refuses expression trees deeper than 1,000.
 const SLOTS_PER_DELETE = 100;
 
@@ -38,24 +37,8 @@ export async function insertIndexedValues(
   tenant: TenantId,
   resources: readonly { readonly resourceId: string; readonly rows: readonly IndexedValue[] }[],
 ): Promise<void> {
-  const records = resources.flatMap(({ resourceId, rows }) =>
-    rows.map((row) => ({
-      tenant_id: tenant,
-      resource_id: resourceId,
-      attr: row.attr,
-      sub: row.sub,
-      element: row.element,
-      key_prefix: row.text === null ? null : keyPrefixOf(row.text),
-      text_key: row.text,
-      num_value: row.num,
-    })),
+  const rows = resources.flatMap(({ resourceId, rows: values }) =>
+    values.map((row) => [tenant, resourceId, row.attr, row.sub, row.element, row.text === null ? null : keyPrefixOf(row.text), row.text, row.num]),
   );
-  for (let start = 0; start < records.length; start += ROWS_PER_INSERT) {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(valuesTable, COLUMNS)
-      .values(records.slice(start, start + ROWS_PER_INSERT))
-      .execute();
-  }
+  await insertRows(manager, valuesTable, COLUMNS, rows);
 }
