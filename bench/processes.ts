@@ -28,6 +28,18 @@ const OUTPUT_TAIL_CHARS = 4_000;
 const STALL_PROBE = fileURLToPath(new URL('./stall-probe.js', import.meta.url));
 
 /**
+ * With BENCH_CPU_PROF_DIR set, the services (not the baseline) write a `node --cpu-prof` profile
+ * there when they stop: the guide asks for a profile before an optimisation, and the bench's own
+ * load is the one to profile. The interval is finer than Node's 1 ms default so that a single
+ * long event-loop turn shows its parts.
+ */
+function profileArgs(name: string): string[] {
+  const folder = process.env.BENCH_CPU_PROF_DIR;
+  if (folder === undefined || folder === '' || !name.startsWith('service')) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${folder}`, '--cpu-prof-interval=250'];
+}
+
+/**
  * Starts `node <script>` on a free loopback port with the stall probe preloaded; resolves when it
  * is ready. With `stdoutFile`, its stdout goes there (a service logging every request would
  * otherwise have this process, which also runs the load generator, read every line).
@@ -36,7 +48,7 @@ export async function startServer(name: string, script: string, env: Record<stri
   const port = await freePort();
   const started = performance.now();
   const stdout = stdoutFile === undefined ? 'pipe' : openSync(stdoutFile, 'w');
-  const child = spawn(process.execPath, ['--import', STALL_PROBE, script], {
+  const child = spawn(process.execPath, [...profileArgs(name), '--import', STALL_PROBE, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', stdout, 'pipe', 'ipc'],
   });

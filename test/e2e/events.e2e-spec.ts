@@ -104,6 +104,23 @@ describe.each(databaseKinds())('Change events on %s', (kind) => {
     expect(await newEvents()).toEqual([]);
   });
 
+  it('gives events version-7 ids that increase with their position, so that a large change appends to the id index', async () => {
+    const members = await Promise.all(['o1', 'o2', 'o3', 'o4'].map(async (name) => (await users.create({ userName: `${name}@example.com` })).body.id));
+    await newEvents();
+    const group = (await groups.create({ displayName: 'Ordered', members: members.map((value) => ({ value })) })).body;
+    const events = await newEvents();
+    expect(events).toHaveLength(2 + members.length);
+    const ids = events.map((event) => event.id);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // In stream order (pullAll's order), each id sorts after the one before it.
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    const dataSource = roster.app.get<string, DataSource>(getDataSourceToken(ROSTER_DATA_SOURCE) as string);
+    const p = (n: number) => (kind === 'postgres' ? `$${n}` : '?');
+    const stored = (await dataSource.query(`SELECT event_id FROM events WHERE tenant_id = ${p(1)} AND resource_id = ${p(2)}`, [tenantId, group.id])) as { event_id: string }[];
+    expect(stored.map((row) => row.event_id).sort()).toEqual(events.filter((event) => event.resource.id === group.id).map((event) => event.id));
+  });
+
   it('records library grants through a group and a library deletion as access changes of every holder', async () => {
     const member = (await users.create({ userName: 'reader@example.com' })).body.id;
     const library = (await admin<{ id: string; displayName: string }>('POST', '/libraries', { displayName: 'Handbooks' })).body;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { nowIso } from '../../database/timestamps.js';
@@ -8,6 +7,7 @@ import { isRecord, type ScimObject } from '../../scim/patch/scim-json.js';
 import { type ChangeFact, type ResourceChange, ResourceChanges } from '../resources/resource-changes.js';
 import type { RosterEvent } from './event.js';
 import { EventsRepository } from './events.repository.js';
+import { appendOrderedId } from '../../domain/append-ordered-id.js';
 
 /**
  * Turns every committed change into its events, in the change's own transaction (the outbox),
@@ -47,7 +47,7 @@ export class EventsRecorder implements OnModuleInit {
     const { requestId, actor } = currentRequestContext();
     const resource = fact.resource ?? { type: 'Tenant', id: tenant };
     return {
-      id: randomUUID(),
+      id: appendOrderedId(),
       type: fact.type,
       tenantId: tenant,
       occurredAt: nowIso(),

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { nowIso } from '../../database/timestamps.js';
 import { EventsService } from '../events/events.service.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
+import { appendOrderedId } from '../../domain/append-ordered-id.js';
 
 /** Endpoints one pass fans out to; the next pass takes the rest. */
 const ENDPOINTS_PER_PASS = 50;
@@ -42,7 +42,7 @@ export class WebhookFanOut {
         const wanted = endpoint.types.length === 0 ? events : events.filter((event) => endpoint.types.includes(event.type));
         const now = nowIso();
         await this.deliveries.insert(
-          wanted.map((event) => ({ id: randomUUID(), tenantId: endpoint.tenantId, endpointId: endpoint.id, eventPosition: event.position, eventId: event.id, eventType: event.type, now })),
+          wanted.map((event) => ({ id: appendOrderedId(), tenantId: endpoint.tenantId, endpointId: endpoint.id, eventPosition: event.position, eventId: event.id, eventType: event.type, now })),
           manager,
         );
         // Fewer than asked for: the endpoint is at the stream's end (purged events included).
