@@ -71,7 +71,7 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'bench-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

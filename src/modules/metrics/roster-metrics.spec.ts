@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { RosterMetrics } from './roster-metrics.js';
 
@@ -10,7 +9,7 @@ function sampleLines(text: string): number {
 }
 
 describe('RosterMetrics', () => {
-  it('scrapes 1,000 active series well within a Prometheus scrape interval', async () => {
+  it('scrapes 1,000 active series, each once', async () => {
     const metrics = new RosterMetrics(sqliteDataSource);
     metrics.onModuleInit();
     // 25 route templates × 2 methods: 200 counter series (4 statuses) and 50 histograms of 16 series.
@@ -22,16 +21,11 @@ describe('RosterMetrics', () => {
     const series = sampleLines(await metrics.scrape());
     expect(series).toBeGreaterThanOrEqual(1000);
 
-    const timings: number[] = [];
-    for (let run = 0; run < 50; run++) {
-      const started = performance.now();
-      await metrics.scrape();
-      timings.push(performance.now() - started);
-    }
-    timings.sort((a, b) => a - b);
-    const median = timings[Math.floor(timings.length / 2)] ?? Infinity;
-    // Measured: median 1.1 ms, p99 16 ms for 1,054 series on the 2-core development machine; the bound leaves room for a loaded CI.
-    expect(median).toBeLessThan(25);
+    // Each series once, with its labels: a histogram series per bucket, a counter per status.
+    const text = await metrics.scrape();
+    expect(text).toContain('route="/scim/v2/Type24/:id"');
+    expect(new Set(text.split('\n').filter((line) => line !== '' && !line.startsWith('#'))).size).toBe(series);
+    // How fast a scrape is belongs to the benchmark (`metrics-scrape`), not to a timed test.
   });
 
   it('labels a 429 by the limit it hit', async () => {
