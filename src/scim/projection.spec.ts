@@ -110,6 +110,30 @@ describe('projectResource', () => {
     project({ attributes: refs('name.givenName') });
     expect(user).toEqual(copy);
   });
+
+  it('keeps the last spelling of a name given twice (RFC 7643 §2.1), at the top, in an extension and in a complex value', () => {
+    const twice = {
+      schemas: user.schemas,
+      id: 'u1',
+      displayName: 'first',
+      DisplayName: 'second',
+      name: { givenName: 'Ada', GIVENNAME: 'Augusta', familyName: 'Lovelace' },
+      [ENT]: { department: 'R&D', Department: 'Maths' },
+      meta,
+    };
+    const projected = projectResource(twice, {}, users);
+    expect(JSON.stringify(projected)).toBe(
+      JSON.stringify({ schemas: user.schemas, id: 'u1', DisplayName: 'second', name: { GIVENNAME: 'Augusta', familyName: 'Lovelace' }, [ENT]: { Department: 'Maths' }, meta }),
+    );
+    const excluded = projectResource(twice, { excludedAttributes: refs('name.familyName,displayName') }, users);
+    expect(excluded).toEqual({ schemas: user.schemas, id: 'u1', name: { GIVENNAME: 'Augusta' }, [ENT]: { Department: 'Maths' }, meta });
+  });
+
+  it('answers a complex value that loses nothing with its own members, in their order', () => {
+    const projected = projectResource(user, {}, users);
+    expect(JSON.stringify(projected.emails)).toBe(JSON.stringify(user.emails));
+    expect(JSON.stringify(projected[ENT])).toBe(JSON.stringify(user[ENT]));
+  });
 });
 
 describe('requestedTopLevelAttributes', () => {

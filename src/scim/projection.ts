@@ -144,27 +144,31 @@ export function requestedTopLevelAttributes(projection: Projection, context: Res
  */
 export function projectResource(resource: ScimObject, projection: Projection, context: ResourceContext): ScimObject {
   const plan = planOf(projection, context);
-  const result = new ProjectedObject();
-  for (const [key, value] of Object.entries(resource)) {
+  const keys = Object.keys(resource);
+  const folded = foldedKeys(keys);
+  const result = ProjectedObject.for(folded);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = resource[key];
     if (ALWAYS_KEPT.has(key)) {
-      result.set(key, value);
+      result.set(key, value, folded[i]);
       continue;
     }
-    const folded = key.toLowerCase();
-    const member = plan.top.get(folded) ?? plan.unknown;
+    const member = plan.top.get(folded[i]) ?? plan.unknown;
     const projected =
       member.kind === 'extension' ? (isRecord(value) ? projectExtension(value, member, plan.unknown) : applyMember(plan.unknown, value)) : applyMember(member, value);
-    if (isPresent(projected)) result.set(key, projected, folded);
+    if (isPresent(projected)) result.set(key, projected, folded[i]);
   }
   return result.object;
 }
 
 function projectExtension(object: ScimObject, extension: ExtensionPlan, unknown: MemberPlan): ScimObject {
-  const result = new ProjectedObject();
-  for (const [key, value] of Object.entries(object)) {
-    const folded = key.toLowerCase();
-    const projected = applyMember(extension.members.get(folded) ?? unknown, value);
-    if (isPresent(projected)) result.set(key, projected, folded);
+  const keys = Object.keys(object);
+  const folded = foldedKeys(keys);
+  const result = ProjectedObject.for(folded);
+  for (let i = 0; i < keys.length; i++) {
+    const projected = applyMember(extension.members.get(folded[i]) ?? unknown, object[keys[i]]);
+    if (isPresent(projected)) result.set(keys[i], projected, folded[i]);
   }
   return result.object;
 }
@@ -172,30 +176,75 @@ function projectExtension(object: ScimObject, extension: ExtensionPlan, unknown:
 function applyMember(member: MemberPlan, value: unknown): unknown {
   if (member.kind === 'drop') return undefined;
   if (member.kind === 'keep') return value;
-  const projectOne = (element: unknown): unknown => {
-    if (!isRecord(element)) return element;
-    const kept = new ProjectedObject();
-    for (const [key, subValue] of Object.entries(element)) {
-      const folded = key.toLowerCase();
-      if (member.subs.get(folded) !== false) kept.set(key, subValue, folded);
-    }
-    return kept.object;
-  };
-  return Array.isArray(value) ? value.map(projectOne).filter(isPresent) : projectOne(value);
+  return Array.isArray(value) ? value.map((element) => projectElement(element, member.subs)).filter(isPresent) : projectElement(value, member.subs);
+}
+
+/** One value of a complex attribute: its returned sub-attributes, and those the schema does not know. */
+function projectElement(element: unknown, subs: ReadonlyMap<string, boolean>): unknown {
+  if (!isRecord(element)) return element;
+  const keys = Object.keys(element);
+  const folded = foldedKeys(keys);
+  // The usual case (every sub-attribute returned, each spelled once) is the element itself, as a
+  // `keep` member's value is: projection builds a new resource but never changes a value.
+  if (!hasTwoSpellings(folded) && folded.every((name) => subs.get(name) !== false)) return element;
+  const kept = ProjectedObject.for(folded);
+  for (let i = 0; i < keys.length; i++) {
+    if (subs.get(folded[i]) !== false) kept.set(keys[i], element[keys[i]], folded[i]);
+  }
+  return kept.object;
 }
 
 /**
- * The answer being built: a name set twice in two spellings keeps the last, as setMember does
- * (RFC 7643 §2.1), without setMember's scan of every key for every name.
+ * Member names lower-cased (RFC 7643 §2.1), remembered: the same few dozen names come back in
+ * every resource, and lower-casing each again allocated a string per key per resource.
+ */
+const FOLDED_NAMES_KEPT = 4096;
+const foldedNames = new Map<string, string>();
+
+function foldedKeys(keys: readonly string[]): string[] {
+  return keys.map((key) => {
+    let folded = foldedNames.get(key);
+    if (folded === undefined) {
+      folded = key.toLowerCase();
+      // Bounded: keys a client stored are many and arbitrary; a full map starts again.
+      if (foldedNames.size >= FOLDED_NAMES_KEPT) foldedNames.clear();
+      foldedNames.set(key, folded);
+    }
+    return folded;
+  });
+}
+
+/** Whether two keys spell one name (RFC 7643 §2.1); objects have a handful of keys, so pairs are compared. */
+function hasTwoSpellings(folded: readonly string[]): boolean {
+  for (let i = 1; i < folded.length; i++) {
+    for (let j = 0; j < i; j++) if (folded[i] === folded[j]) return true;
+  }
+  return false;
+}
+
+/**
+ * The answer being built. A name set twice in two spellings keeps the last, as setMember does
+ * (RFC 7643 §2.1), without setMember's scan of every key for every name; when no two keys of the
+ * source spell one name (`for` checks once), nothing needs tracking.
  */
 class ProjectedObject {
   readonly object: ScimObject = {};
-  private readonly spellings = new Map<string, string>();
+  private readonly spellings: Map<string, string> | undefined;
 
-  set(key: string, value: unknown, folded = key.toLowerCase()): void {
-    const earlier = this.spellings.get(folded);
-    if (earlier !== undefined) delete this.object[earlier];
-    this.spellings.set(folded, key);
+  private constructor(tracksSpellings: boolean) {
+    this.spellings = tracksSpellings ? new Map() : undefined;
+  }
+
+  static for(folded: readonly string[]): ProjectedObject {
+    return new ProjectedObject(hasTwoSpellings(folded));
+  }
+
+  set(key: string, value: unknown, folded: string): void {
+    if (this.spellings !== undefined) {
+      const earlier = this.spellings.get(folded);
+      if (earlier !== undefined) delete this.object[earlier];
+      this.spellings.set(folded, key);
+    }
     // A plain assignment, except for the one name it would not store as a key.
     if (key === '__proto__') Object.defineProperty(this.object, key, { value, writable: true, enumerable: true, configurable: true });
     else this.object[key] = value;
