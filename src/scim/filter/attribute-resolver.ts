@@ -28,6 +28,9 @@ export type AttributeResolver = (path: AttrPath) => ResolvedAttribute | undefine
 
 const lower = (s: string): string => s.toLowerCase();
 
+/** Distinct paths whose answers a resolver keeps; a client sending ever new ones only refills it. */
+const MAX_REMEMBERED_PATHS = 1024;
+
 function findByName(attributes: readonly AttributeDefinition[], name: string): AttributeDefinition | undefined {
   const wanted = lower(name);
   return attributes.find((a) => lower(a.name) === wanted);
@@ -53,7 +56,7 @@ export function createSchemaResolver(
     return extensionScopes.filter((s) => lower(s.extension) === lower(uri));
   };
 
-  return (path) => {
+  const lookUp = (path: AttrPath): ResolvedAttribute | undefined => {
     for (const scope of scopesFor(path.uri)) {
       const attribute = findByName(scope.attributes, path.attr);
       if (attribute === undefined) continue;
@@ -63,5 +66,21 @@ export function createSchemaResolver(
       return subAttribute === undefined ? undefined : { ...extension, attribute, subAttribute };
     }
     return undefined;
+  };
+
+  // A filter resolves each of its paths several times while it is checked and compiled to SQL,
+  // and every request of a sync names the same few paths: each lookup lower-cased every name of
+  // a schema again (a tenth of a `emails[type eq "work"].value` filter request's CPU, profiled).
+  // The schemas of a resolver never change, so an answer stays right; the map is bounded because
+  // the paths come from clients.
+  const answers = new Map<string, ResolvedAttribute | undefined>();
+  return (path) => {
+    const key = `${path.uri ?? ''}\u0000${path.attr}\u0000${path.sub ?? '\u0001'}`;
+    const known = answers.get(key);
+    if (known !== undefined || answers.has(key)) return known;
+    const answer = lookUp(path);
+    if (answers.size >= MAX_REMEMBERED_PATHS) answers.clear();
+    answers.set(key, answer);
+    return answer;
   };
 }
