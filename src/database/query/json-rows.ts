@@ -1,16 +1,59 @@
 /**
  * Rows of a subquery folded into one JSON array of arrays, so that one statement can answer a
- * resource and its related rows in a single round trip (issue 15). SQLite (≥ 3.44) and
- * PostgreSQL both take ORDER BY inside the aggregate; SQLite answers `[]` for no rows and text,
- * PostgreSQL NULL for no rows and the parsed array (pg parses `json`).
+ * resource and its related rows in a single round trip (issue 15). SQLite answers `[]` for no
+ * rows and text, PostgreSQL NULL for no rows and the parsed array (pg parses `json`).
+ *
+ * The rows come back in the order of `orderBy`, text keys ascending, but the sort happens here,
+ * not in the aggregate: an `ORDER BY` inside SQLite's json_group_array opens a sorter for every
+ * row it aggregates, which cost 7.5 of the access statement's 17.2 µs (three aggregates, measured
+ * on a 1,000-user tenant). The key columns travel after the value columns and are compared by
+ * code point, which is the order both engines give them: SQLite's BINARY collation compares
+ * UTF-8 bytes, and PostgreSQL's key columns are COLLATE "C" (the migrations).
  */
-export function jsonRowsAggregate(columns: readonly string[], orderBy: string | undefined, isPostgres: boolean): string {
-  const order = orderBy === undefined ? '' : ` ORDER BY ${orderBy}`;
-  return isPostgres ? `json_agg(json_build_array(${columns.join(', ')})${order})` : `json_group_array(json_array(${columns.join(', ')})${order})`;
+export interface JsonRowsShape {
+  /** The columns each row holds, in order. */
+  readonly columns: readonly string[];
+  /** Text columns the rows are ordered by, ascending, first the first; none for no order. */
+  readonly orderBy: readonly string[];
 }
 
-/** What jsonRowsAggregate's column holds, as rows of column values. */
-export function parseJsonRows(json: unknown): (readonly unknown[])[] {
+export function jsonRowsAggregate({ columns, orderBy }: JsonRowsShape, isPostgres: boolean): string {
+  const selected = [...columns, ...orderBy].join(', ');
+  return isPostgres ? `json_agg(json_build_array(${selected}))` : `json_group_array(json_array(${selected}))`;
+}
+
+/** What jsonRowsAggregate's column holds, as rows of column values in `shape`'s order (each row may end with its keys). */
+export function parseJsonRows(json: unknown, { columns, orderBy }: JsonRowsShape): (readonly unknown[])[] {
   if (json === null || json === undefined) return [];
-  return (typeof json === 'string' ? JSON.parse(json) : json) as unknown[][];
+  const rows = (typeof json === 'string' ? JSON.parse(json) : json) as unknown[][];
+  if (orderBy.length > 0 && rows.length > 1) rows.sort((a, b) => compareKeys(a, b, columns.length, orderBy.length));
+  return rows;
+}
+
+function compareKeys(a: readonly unknown[], b: readonly unknown[], from: number, count: number): number {
+  for (let i = from; i < from + count; i++) {
+    const order = compareCodePoints(String(a[i]), String(b[i]));
+    if (order !== 0) return order;
+  }
+  return 0;
+}
+
+/**
+ * Code point order, which is UTF-8 byte order. JavaScript's `<` compares UTF-16 code units,
+ * which puts a character above U+FFFF (a surrogate pair, D800–DFFF) before U+E000–U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** A code unit's place in code point order: surrogates after the rest of the BMP. */
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
 }

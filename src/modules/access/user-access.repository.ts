@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedSql } from '../../database/prepared-sql.js';
-import { jsonRowsAggregate, parseJsonRows } from '../../database/query/json-rows.js';
+import { jsonRowsAggregate, type JsonRowsShape, parseJsonRows } from '../../database/query/json-rows.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 
 /** A live user's access as stored: whether active, and the rows its effective access is made of. */
@@ -40,29 +40,34 @@ export class UserAccessRepository {
     const rows = await this.prepared.all<AccessRow>(this.sql, [tenant, userId]);
     if (rows.length === 0) return null;
     const row = rows[0];
-    const pairs = (json: unknown) => parseJsonRows(json).map(([id, displayName]) => ({ id: String(id), displayName: String(displayName) }));
+    const pairs = (json: unknown, shape: JsonRowsShape) => parseJsonRows(json, shape).map(([id, displayName]) => ({ id: String(id), displayName: String(displayName) }));
     return {
       active: row.active === true || row.active === 1,
-      roleNames: parseJsonRows(row.roles).map(([name]) => String(name)),
-      libraries: pairs(row.libraries),
-      groups: pairs(row.groups),
+      roleNames: parseJsonRows(row.roles, ROLE_NAMES).map(([name]) => String(name)),
+      libraries: pairs(row.libraries, LIBRARIES),
+      groups: pairs(row.groups, GROUPS),
     };
   }
 }
 
+/** Role names in no particular order (effective roles are sorted by their reader); libraries and groups by display name, then id. */
+const ROLE_NAMES: JsonRowsShape = { columns: ['COALESCE(r.name, e.role_key)'], orderBy: [] };
+const LIBRARIES: JsonRowsShape = { columns: ['l.id', 'l.display_name'], orderBy: ['l.display_name_key', 'l.id'] };
+const GROUPS: JsonRowsShape = { columns: ['g.id', 'g.display_name'], orderBy: ['g.display_name_key', 'g.id'] };
+
 function accessSql(isPostgres: boolean): string {
-  const roles = `SELECT ${jsonRowsAggregate(['COALESCE(r.name, e.role_key)'], undefined, isPostgres)} FROM (
+  const roles = `SELECT ${jsonRowsAggregate(ROLE_NAMES, isPostgres)} FROM (
       SELECT role_key FROM user_roles WHERE tenant_id = $1 AND user_id = $2
       UNION
       SELECT g.role_key FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.tenant_id = $1 AND m.member_id = $2
     ) e LEFT JOIN roles r ON r.tenant_id = $1 AND r.name_key = e.role_key`;
-  const libraries = `SELECT ${jsonRowsAggregate(['l.id', 'l.display_name'], 'l.display_name_key, l.id', isPostgres)} FROM (
+  const libraries = `SELECT ${jsonRowsAggregate(LIBRARIES, isPostgres)} FROM (
       SELECT library_id FROM user_library_grants WHERE tenant_id = $1 AND user_id = $2
       UNION
       SELECT g.library_id FROM group_members m JOIN group_library_grants g ON g.tenant_id = m.tenant_id AND g.group_id = m.group_id
       WHERE m.tenant_id = $1 AND m.member_id = $2
     ) e JOIN libraries l ON l.id = e.library_id`;
-  const groups = `SELECT ${jsonRowsAggregate(['g.id', 'g.display_name'], 'g.display_name_key, g.id', isPostgres)}
+  const groups = `SELECT ${jsonRowsAggregate(GROUPS, isPostgres)}
     FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.tenant_id = $1 AND m.member_id = $2`;
   return `SELECT u.active, (${roles}) AS roles, (${libraries}) AS libraries, (${groups}) AS groups
     FROM users u WHERE u.tenant_id = $1 AND u.id = $2 AND u.deleted_at IS NULL`;

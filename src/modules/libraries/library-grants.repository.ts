@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { insertRows } from '../../database/insert-rows.js';
+import type { JsonRowsShape } from '../../database/query/json-rows.js';
 import { inList, runSql } from '../../database/run-sql.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 
@@ -25,12 +26,12 @@ const TABLES: Record<GrantHolder, { readonly table: string; readonly column: str
  * The holder's own grants as grantsOf reads them (same rows, same order), for the holder aliased
  * `r` in its own SELECT: `id` and `display_name` of each library.
  */
-export function grantsInline(holder: GrantHolder): { readonly columns: readonly string[]; readonly from: string; readonly orderBy: string } {
+export function grantsInline(holder: GrantHolder): JsonRowsShape & { readonly from: string } {
   const { table, column } = TABLES[holder];
   return {
     columns: ['l.id', 'l.display_name'],
     from: `${table} g JOIN libraries l ON l.id = g.library_id WHERE g.tenant_id = r.tenant_id AND g.${column} = r.id`,
-    orderBy: 'l.display_name_key, l.id',
+    orderBy: ['l.display_name_key', 'l.id'],
   };
 }
 

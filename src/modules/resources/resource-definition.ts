@@ -1,4 +1,5 @@
 import type { EntityTarget } from 'typeorm';
+import type { JsonRowsShape } from '../../database/query/json-rows.js';
 import type { ResourceTable } from '../../database/query/resource-table.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
 import type { TenantId } from '../../domain/tenant-id.js';
@@ -56,13 +57,11 @@ export interface AttributeLoader {
 
 /**
  * A loader's values of the resource aliased `r` in its own SELECT: `SELECT <columns> FROM <from>
- * ORDER BY <orderBy>`, where `from` joins and filters on `r.tenant_id` and `r.id`. Fixed SQL
- * from code, never from requests.
+ * ORDER BY <orderBy>` (json-rows.ts), where `from` joins and filters on `r.tenant_id` and `r.id`.
+ * Fixed SQL from code, never from requests.
  */
-export interface InlineValues {
-  readonly columns: readonly string[];
+export interface InlineValues extends JsonRowsShape {
   readonly from: string;
-  readonly orderBy: string;
   /** The attribute's values from the rows, each row its columns in order, as the loader's `forPage` builds them. */
   toValues(rows: readonly (readonly unknown[])[]): AttributeValues;
 }

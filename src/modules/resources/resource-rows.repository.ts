@@ -153,7 +153,7 @@ export class ResourceRowsRepository {
 
 /** The resource's columns (`r`) and, per inline loader, its rows as one JSON array in the loader's order. */
 function resourceColumns(definition: ResourceDefinition, inlines: readonly InlineValues[], isPostgres: boolean): string {
-  const aggregated = inlines.map((inline, i) => `, (SELECT ${jsonRowsAggregate(inline.columns, inline.orderBy, isPostgres)} FROM ${inline.from}) AS v${i}`);
+  const aggregated = inlines.map((inline, i) => `, (SELECT ${jsonRowsAggregate(inline, isPostgres)} FROM ${inline.from}) AS v${i}`);
   return `r.id, r.data, r.version, r.created_at, r.last_modified${aggregated.join('')}`;
 }
 
@@ -174,7 +174,7 @@ function liveRow<E extends StoredResource>(definition: ResourceDefinition<E>, wh
 }
 
 function withValues(row: RowWithValues, inlines: readonly InlineValues[]): ResourceWithValues {
-  return { row: toStored(row), values: inlines.map((inline, i) => inline.toValues(parseJsonRows(row[`v${i}`]))) };
+  return { row: toStored(row), values: inlines.map((inline, i) => inline.toValues(parseJsonRows(row[`v${i}`], inline))) };
 }
 
 function toStored(row: ResourceRow): StoredResource {

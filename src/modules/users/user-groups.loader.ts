@@ -20,7 +20,7 @@ export class UserGroupsLoader implements AttributeLoader {
   readonly inline: InlineValues = {
     columns: ['g.id', 'g.display_name'],
     from: 'group_members m JOIN groups g ON g.id = m.group_id WHERE m.tenant_id = r.tenant_id AND m.member_id = r.id',
-    orderBy: 'g.display_name_key, g.id',
+    orderBy: ['g.display_name_key', 'g.id'],
     toValues: (rows) => rows.map(([id, displayName]) => this.toValue({ id: String(id), displayName: String(displayName) })),
   };
 
