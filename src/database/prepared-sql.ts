@@ -31,9 +31,10 @@ const MAX_NAMED_PG_STATEMENTS = 200;
  * than the SQL on SQLite (issue 15's profile). Each text is prepared once: on SQLite as a
  * better-sqlite3 statement on a read connection of its own, which sees only committed rows
  * (sqlite-read-connection.ts), on PostgreSQL as a named statement that each pool connection parses and plans
- * once (a filter's parse and plan cost 0.15–0.2 ms of its 0.4 ms round trip). After five runs
- * PostgreSQL may switch a named statement to a generic plan: the filter queries are shaped so
- * that the value lookup drives the plan whatever the parameters (filter-plans e2e test).
+ * once (a filter's parse and plan cost 0.15–0.2 ms of its 0.4 ms round trip). The sessions reuse
+ * a named statement's generic plan from its first run (PG_PLAN_CACHE_MODE): the filter queries
+ * are shaped so that the value lookup drives the plan whatever the parameters (filter-plans e2e
+ * test).
  *
  * SQL is written with `$1`, `$2`… placeholders (PostgreSQL's own; on SQLite they become `@p1`,
  * `@p2`…), or with `:name` placeholders through `allNamed`. Outside transactions only: a write's
