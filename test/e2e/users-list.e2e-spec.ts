@@ -190,11 +190,29 @@ describe.each(databaseKinds())('Users: list, filter, sort, pages and search on %
       // The page's own statement (other statements, the webhook poller's among them, may fall in the window).
       return statements.map((statement) => statement.sql).filter((sql) => sql.includes('FROM users') && sql.includes('OFFSET'));
     };
-    for (const filter of ['', `&filter=${encodeURIComponent('active eq true or active eq false')}`, `&sortBy=userName`]) {
+    for (const filter of ['', `&filter=${encodeURIComponent('userName pr')}`, `&sortBy=userName`]) {
+      // Pages in the first half walk forward, pages past it from the end: one text per direction.
       const first = await textsOf(`startIndex=1&count=2${filter}`);
       expect(first.length).toBeGreaterThan(0);
-      expect({ filter, texts: await textsOf(`startIndex=3&count=2${filter}`) }).toEqual({ filter, texts: first });
-      expect({ filter, texts: await textsOf(`startIndex=4&count=2${filter}`) }).toEqual({ filter, texts: first });
+      expect({ filter, texts: await textsOf(`startIndex=2&count=2${filter}`) }).toEqual({ filter, texts: first });
+      const last = await textsOf(`startIndex=4&count=2${filter}`);
+      expect(last.length).toBeGreaterThan(0);
+      expect({ filter, texts: await textsOf(`startIndex=5&count=2${filter}`) }).toEqual({ filter, texts: last });
+    }
+  });
+
+  it('answers pages past the middle, read from the end, exactly as a forward walk would: every start, sorted both ways and filtered', async () => {
+    for (const query of ['', '&sortBy=userName', '&sortBy=userName&sortOrder=descending', '&sortBy=displayName', `&filter=${encodeURIComponent('userName pr')}`]) {
+      const all = (await list(`count=100${query}`)).body.Resources.map((u) => u.id);
+      expect(all).toHaveLength(5);
+      for (let start = 1; start <= 6; start++) {
+        for (const count of [1, 2, 3, 5]) {
+          const page = await list(`startIndex=${start}&count=${count}${query}`);
+          const expected = all.slice(start - 1, start - 1 + count);
+          expect({ query, start, count, ids: page.body.Resources.map((u) => u.id) }).toEqual({ query, start, count, ids: expected });
+          expect(page.body).toMatchObject({ totalResults: 5, itemsPerPage: expected.length, startIndex: start });
+        }
+      }
     }
   });
 

@@ -58,8 +58,9 @@ export async function listIds(
       return { total, rows, ids: rows.map((row) => String(row.id)), startIndex: page.startIndex };
     }
     if (filter?.isKeyed === true) return { ...(await lister.pageByIndexWithTotal(page.startIndex, page.count)), startIndex: page.startIndex };
-    const [total, ids] = await Promise.all([count(), lister.pageByIndex(page.startIndex, page.count)]);
-    return { total, ids, startIndex: page.startIndex };
+    // The total first: it decides from which end the page is read (ResourceLister.pageByIndex).
+    const total = await count();
+    return { total, ids: await lister.pageByIndex(total, page.startIndex, page.count), startIndex: page.startIndex };
   }
   const fingerprint = queryFingerprint([table.resourceType, request.filter, request.sortBy, request.sortBy === undefined ? undefined : request.sortOrder]);
   const position = decodeCursor(page.cursor, fingerprint, lister.keyCount);

