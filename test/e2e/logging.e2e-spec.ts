@@ -5,6 +5,7 @@ import { createRosterLogger } from '../../src/logging/roster-logger.js';
 import { createTenantWithConnection, requestAccessToken, type CreatedConnection } from '../support/bootstrap.js';
 import { databaseKinds } from '../support/databases.js';
 import { startRoster, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
+import { expectStatus, librariesAdmin } from '../support/scim-libraries.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -159,6 +160,8 @@ describe.each(databaseKinds())('logs on %s', (kind) => {
 
   it('logs the cause of a 500 under the request id the answer quotes', async () => {
     const dataSource = roster.app.get<string, DataSource>(getDataSourceToken(ROSTER_DATA_SOURCE) as string);
+    // A library to list, so the page is read from the table (an empty tenant's count answers alone).
+    expectStatus(await librariesAdmin(roster, connection.tenantId).create({ displayName: 'Handbook' }), 201);
     await dataSource.query('ALTER TABLE libraries RENAME TO libraries_away');
     try {
       const response = await roster.http.get<{ detail: string }>('/scim/v2/Libraries', { token });
