@@ -15,7 +15,8 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 # Run: no compilers, a non-root user. The service applies pending migrations itself as it starts
-# (migrationsRun), so the image runs it alone; `npm run migration:run` stays for doing it ahead.
+# (migrationsRun), so the image runs it alone. To apply them ahead, as a release step:
+#   docker run --rm -e DATABASE_URL=… roster node node_modules/typeorm/cli.js migration:run -d dist/ormconfig.js
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     PORT=3000 \
