@@ -8,8 +8,8 @@ import { MIGRATIONS } from './migrations/index.js';
 export const SQLITE_MEMORY = ':memory:';
 
 /**
- * Where SQLite keeps the temporary B-trees of a statement: the ORDER BY of a user's groups folded
- * into JSON, a filtered page's window count. In a file (the default), a connection that writes
+ * Where SQLite keeps the temporary B-trees of a statement: a sorted page's ORDER BY, a filtered
+ * page's window count, a UNION's distinct rows. In a file (the default), a connection that writes
  * nothing opened and removed one per statement: a `userName eq` filter took 480–600 µs instead of
  * 20–30 µs on the read connection (sqlite-read-connection.ts). They hold one statement's sort.
  */

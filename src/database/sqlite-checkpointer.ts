@@ -11,7 +11,6 @@ export const CHECKPOINT_EVERY_MS = 250;
 /** SQLite's own default, restored when the worker stops, so a connection left alone still bounds its WAL. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
-
 /**
  * The worker's whole program (CommonJS, run with `eval` so that the same code serves dist/ and
  * the TypeScript the tests run): its own connection to the file, a PASSIVE checkpoint on a timer.

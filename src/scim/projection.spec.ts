@@ -129,6 +129,13 @@ describe('projectResource', () => {
     expect(excluded).toEqual({ schemas: user.schemas, id: 'u1', name: { GIVENNAME: 'Augusta' }, [ENT]: { Department: 'Maths' }, meta });
   });
 
+  it('keeps the last spelling in a complex value with many keys too', () => {
+    const many: Record<string, unknown> = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`x${i}`, i]));
+    const name = { givenName: 'Ada', ...many, GIVENNAME: 'Augusta' };
+    const projected = projectResource({ schemas: user.schemas, id: 'u1', name, meta }, {}, users);
+    expect(JSON.stringify(projected.name)).toBe(JSON.stringify({ ...many, GIVENNAME: 'Augusta' }));
+  });
+
   it('answers a complex value that loses nothing with its own members, in their order', () => {
     const projected = projectResource(user, {}, users);
     expect(JSON.stringify(projected.emails)).toBe(JSON.stringify(user.emails));

@@ -146,7 +146,7 @@ export function projectResource(resource: ScimObject, projection: Projection, co
   const plan = planOf(projection, context);
   const keys = Object.keys(resource);
   const folded = foldedKeys(keys);
-  const result = ProjectedObject.for(folded);
+  const result = new ProjectedObject(hasTwoSpellings(folded));
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     const value = resource[key];
@@ -165,7 +165,7 @@ export function projectResource(resource: ScimObject, projection: Projection, co
 function projectExtension(object: ScimObject, extension: ExtensionPlan, unknown: MemberPlan): ScimObject {
   const keys = Object.keys(object);
   const folded = foldedKeys(keys);
-  const result = ProjectedObject.for(folded);
+  const result = new ProjectedObject(hasTwoSpellings(folded));
   for (let i = 0; i < keys.length; i++) {
     const projected = applyMember(extension.members.get(folded[i]) ?? unknown, object[keys[i]]);
     if (isPresent(projected)) result.set(keys[i], projected, folded[i]);
@@ -186,8 +186,9 @@ function projectElement(element: unknown, subs: ReadonlyMap<string, boolean>): u
   const folded = foldedKeys(keys);
   // The usual case (every sub-attribute returned, each spelled once) is the element itself, as a
   // `keep` member's value is: projection builds a new resource but never changes a value.
-  if (!hasTwoSpellings(folded) && folded.every((name) => subs.get(name) !== false)) return element;
-  const kept = ProjectedObject.for(folded);
+  const twice = hasTwoSpellings(folded);
+  if (!twice && folded.every((name) => subs.get(name) !== false)) return element;
+  const kept = new ProjectedObject(twice);
   for (let i = 0; i < keys.length; i++) {
     if (subs.get(folded[i]) !== false) kept.set(keys[i], element[keys[i]], folded[i]);
   }
@@ -214,8 +215,9 @@ function foldedKeys(keys: readonly string[]): string[] {
   });
 }
 
-/** Whether two keys spell one name (RFC 7643 §2.1); objects have a handful of keys, so pairs are compared. */
+/** Whether two keys spell one name (RFC 7643 §2.1). Most objects have a handful of keys, compared in pairs; a large one (a client's own extension) goes through a set. */
 function hasTwoSpellings(folded: readonly string[]): boolean {
+  if (folded.length > 16) return new Set(folded).size !== folded.length;
   for (let i = 1; i < folded.length; i++) {
     for (let j = 0; j < i; j++) if (folded[i] === folded[j]) return true;
   }
@@ -225,19 +227,17 @@ function hasTwoSpellings(folded: readonly string[]): boolean {
 /**
  * The answer being built. A name set twice in two spellings keeps the last, as setMember does
  * (RFC 7643 §2.1), without setMember's scan of every key for every name; when no two keys of the
- * source spell one name (`for` checks once), nothing needs tracking.
+ * source spell one name, nothing needs tracking.
  */
 class ProjectedObject {
   readonly object: ScimObject = {};
   private readonly spellings: Map<string, string> | undefined;
 
-  private constructor(tracksSpellings: boolean) {
+  /** `tracksSpellings`: whether the source spells one name twice (hasTwoSpellings). */
+  constructor(tracksSpellings: boolean) {
     this.spellings = tracksSpellings ? new Map() : undefined;
   }
 
-  static for(folded: readonly string[]): ProjectedObject {
-    return new ProjectedObject(hasTwoSpellings(folded));
-  }
 
   set(key: string, value: unknown, folded: string): void {
     if (this.spellings !== undefined) {

@@ -1,13 +1,13 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { nowIso } from '../../database/timestamps.js';
+import { appendOrderedId } from '../../domain/append-ordered-id.js';
 import { asTenantId } from '../../domain/tenant-id.js';
 import { currentRequestContext } from '../../http/request-context.js';
 import { isRecord, type ScimObject } from '../../scim/patch/scim-json.js';
 import { type ChangeFact, type ResourceChange, ResourceChanges } from '../resources/resource-changes.js';
 import type { RosterEvent } from './event.js';
 import { EventsRepository } from './events.repository.js';
-import { appendOrderedId } from '../../domain/append-ordered-id.js';
 
 /**
  * Turns every committed change into its events, in the change's own transaction (the outbox),

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { nowIso } from '../../database/timestamps.js';
+import { appendOrderedId } from '../../domain/append-ordered-id.js';
 import { EventsService } from '../events/events.service.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
-import { appendOrderedId } from '../../domain/append-ordered-id.js';
 
 /** Endpoints one pass fans out to; the next pass takes the rest. */
 const ENDPOINTS_PER_PASS = 50;
