@@ -13,10 +13,11 @@ interface ListPage {
 }
 
 /**
- * A keyed filter's unsorted index page reads its users, their groups and grants, and the total
- * in one statement (a window count); a page past the end counts on its own. The same pages
- * through a filter that is not keyed (`co`: counted, paged and read by id in separate
- * statements) are the reference, to the byte.
+ * A keyed filter's unsorted index page reads its users, their groups and grants in one statement,
+ * and a first page with room to spare is its own total; any other page (a full one, a later one,
+ * one past the end, a sorted one) counts on its own. The same pages through a filter that is not
+ * keyed (`co`: counted, paged and read by id in separate statements) are the reference, to the
+ * byte.
  */
 describe.each(databaseKinds())('Totals of keyed filter pages on %s', (kind) => {
   let roster: RosterHarness;
@@ -57,6 +58,11 @@ describe.each(databaseKinds())('Totals of keyed filter pages on %s', (kind) => {
     ['a page past the end', 'startIndex=10&count=2', 3, 0],
     ['no page at all (count=0)', 'count=0', 3, 0],
     ['the whole set', 'count=100', 3, 3],
+    ['exactly the whole set (a full first page)', 'count=3', 3, 3],
+    ['the second page of one each', 'startIndex=2&count=1', 3, 1],
+    ['the first sorted page of two', 'sortBy=userName&sortOrder=descending&count=2', 3, 2],
+    ['the sorted whole set', 'sortBy=userName&count=10', 3, 3],
+    ['the last sorted page', 'sortBy=userName&startIndex=3&count=2', 3, 1],
   ])('answers %s with the filtered total, as an unkeyed filter does', async (_label, query, total, items) => {
     const keyed = await page(`emails[type eq "work"].value eq "${SHARED}"`, query);
     const unkeyed = await page(`emails[type eq "work"].value co "shared.inbox@"`, query);

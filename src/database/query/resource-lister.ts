@@ -67,30 +67,35 @@ export class ResourceLister {
   }
 
   /**
-   * An index page and the filtered total in one statement (a window count over the filtered
-   * rows), for keyed filters, whose rows are few (an IdP's `userName eq` per user): one round trip
-   * instead of two. A page past the end has no row to carry the total, so it counts on its own.
+   * An index page and the filtered total, for keyed filters, whose rows are few (an IdP's
+   * `userName eq` per user). A first page with room to spare holds every match, so its length is
+   * the total, from the same statement: one round trip, without the window count (`COUNT(*) OVER
+   * ()`) that made SQLite sort and materialise even a single row (2–3 µs of a 12 µs statement).
+   * Any other page counts on its own, through the filter's index, as an unkeyed filter does.
    */
   async pageByIndexWithTotal(startIndex: number, count: number): Promise<{ readonly ids: string[]; readonly total: number }> {
     if (count === 0) return { ids: [], total: await this.count() };
-    const rows = await this.select(undefined, 'forward', count, startIndex - 1, true);
-    if (rows.length > 0) return { ids: rows.map((row) => row.id), total: Number(rows[0].total) };
-    return { ids: [], total: startIndex === 1 ? 0 : await this.count() };
+    const ids = (await this.select(undefined, 'forward', count, startIndex - 1)).map((row) => row.id);
+    return { ids, total: await this.totalAround(startIndex, count, ids.length) };
   }
 
   /**
    * An unsorted index page of a keyed filter as whole rows (`columns`, selected from the table's
-   * alias) with the filtered total: a filtered list in one statement, as GET by id is. A page past
-   * the end counts on its own.
+   * alias) with the filtered total: a filtered list in one statement, as GET by id is, when the
+   * page is the first and not full (see pageByIndexWithTotal).
    */
   async rowsByIndexWithTotal(startIndex: number, count: number, columns: string): Promise<{ readonly rows: Record<string, unknown>[]; readonly total: number }> {
     if (this.plan.sort !== undefined) throw new Error('rowsByIndexWithTotal pages in id order only');
     if (count === 0) return { rows: [], total: await this.count() };
     const { alias } = this.plan.table;
-    const sql = `SELECT ${columns}, COUNT(*) OVER () AS total FROM ${this.source()} ORDER BY ${alias}.id ASC ${pageWindowSql(count)}`;
+    const sql = `SELECT ${columns} FROM ${this.source()} ORDER BY ${alias}.id ASC ${pageWindowSql(count)}`;
     const rows = await this.run<Record<string, unknown>>(sql, pageWindow(startIndex - 1));
-    if (rows.length > 0) return { rows, total: Number(rows[0].total) };
-    return { rows: [], total: startIndex === 1 ? 0 : await this.count() };
+    return { rows, total: await this.totalAround(startIndex, count, rows.length) };
+  }
+
+  /** The filtered total around an index page of `found` rows: the page itself when it starts at 1 and is not full. */
+  private async totalAround(startIndex: number, count: number, found: number): Promise<number> {
+    return startIndex === 1 && found < count ? found : this.count();
   }
 
   /** `from` is where the previous page ended (`after`) or the next one began (`before`); none means the first page. */
@@ -111,19 +116,19 @@ export class ResourceLister {
     };
   }
 
-  private async select(seek: readonly KeyValue[] | undefined, direction: 'forward' | 'backward', limit: number, offset: number, withTotal = false): Promise<KeyedRow[]> {
+  private async select(seek: readonly KeyValue[] | undefined, direction: 'forward' | 'backward', limit: number, offset: number): Promise<KeyedRow[]> {
     const keys = this.keyExpressions();
     const descending = (this.plan.sort?.order === 'descending') !== (direction === 'backward');
     const params: Record<string, unknown> = {};
     const where = seek === undefined ? '' : ` WHERE ${seekCondition(keys, seek, descending ? '<' : '>', params)}`;
     const order = keys.map((key) => `${key} ${descending ? 'DESC' : 'ASC'}`).join(', ');
-    const selected = keys.map((key, i) => `${key} AS k${i}`).join(', ') + (withTotal ? ', COUNT(*) OVER () AS total' : '');
+    const selected = keys.map((key, i) => `${key} AS k${i}`).join(', ');
     const sortColumn = this.plan.sort === undefined ? '' : `, ${this.plan.sort.expression.sql} AS sk`;
     const sql =
       `SELECT ${selected} FROM (SELECT ${this.plan.table.alias}.id AS id${sortColumn} FROM ${this.source()}) p` +
       `${where} ORDER BY ${order} ${pageWindowSql(limit)}`;
     const rows = await this.run<Record<string, unknown>>(sql, { ...params, ...pageWindow(offset) });
-    return rows.map((row) => ({ id: String(row[`k${keys.length - 1}`]), keys: keys.map((_, i) => row[`k${i}`]), total: row.total as number | string | undefined }));
+    return rows.map((row) => ({ id: String(row[`k${keys.length - 1}`]), keys: keys.map((_, i) => row[`k${i}`]) }));
   }
 
   private keyExpressions(): string[] {
@@ -172,8 +177,6 @@ function pageWindow(offset: number): { readonly pageOffset: number } {
 interface KeyedRow {
   readonly id: string;
   readonly keys: unknown[];
-  /** The window count, when asked for (PostgreSQL answers bigint as text). */
-  readonly total?: number | string;
 }
 
 /** `(k0, k1, …) > (v0, v1, …)` spelt out, since SQLite and PostgreSQL differ on row-value comparisons with mixed directions. */
