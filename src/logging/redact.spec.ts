@@ -42,6 +42,13 @@ describe('redactText', () => {
     ['grant_type=client_credentials&client_secret=rst_cs_x', `grant_type=client_credentials&client_secret=${REDACTED}`],
     ['webhook whsec_abc123 rotated', `webhook whsec_${REDACTED} rotated`],
     ['nothing to hide', 'nothing to hide'],
+    // Each pattern in every case it matches, past the one-scan shortcut for strings without a credential word.
+    ['BEARER abc.def', `BEARER ${REDACTED}`],
+    ['basic Zm9vOmJhcg==', `basic ${REDACTED}`],
+    ['issued rst_at_abc and rst_st_def', `issued rst_at_${REDACTED} and rst_st_${REDACTED}`],
+    ['/oauth?ACCESS_TOKEN=abc&x=1', `/oauth?ACCESS_TOKEN=${REDACTED}&x=1`],
+    ['Password=hunter2', `Password=${REDACTED}`],
+    ['?token=abc', `?token=${REDACTED}`],
   ])('masks %s', (text, masked) => {
     expect(redactText(text)).toBe(masked);
   });
