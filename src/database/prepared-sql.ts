@@ -5,6 +5,7 @@ import { type DataSource, QueryFailedError } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
 import { positionalSql, type PositionalSql, sqliteNamedSql } from './sql-placeholders.js';
 import { openSqliteReads, type SqliteConnection, type SqliteReads, sqliteWriterConnection } from './sqlite-read-connection.js';
+import { detachedRows } from './detached-rows.js';
 
 /** What pg's pool offers: `name` makes the statement a named one, parsed once per connection. */
 interface PgPool {
@@ -61,7 +62,7 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
         const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
         const name = this.pgNameOf(sql);
         const result = await pool.query(name === undefined ? { text: sql, values } : { name, text: sql, values });
-        return result.rows as T[];
+        return detachedRows(result.rows as T[]);
       }
       return this.sqliteStatementOf(sql).all(sqliteParameters(values)) as T[];
     } catch (error) {

@@ -1,3 +1,4 @@
+import { detachedRows } from './detached-rows.js';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -7,7 +8,7 @@ import type { EntityManager } from 'typeorm';
 export async function runSql<T = Record<string, unknown>>(manager: EntityManager, sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
   const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params);
   const result: unknown = await manager.query(text, bound);
-  return Array.isArray(result) ? (result as T[]) : [];
+  return Array.isArray(result) ? detachedRows(result as T[]) : [];
 }
 
 /** `:name0, :name1, …` for an IN list, with the values added to `params`. */
