@@ -16,8 +16,8 @@ export interface ListedIds {
   readonly ids: string[];
   /** Index pagination only. */
   readonly startIndex?: number;
-  /** The page's rows, when the caller's columns were read with the page (see listIds). */
-  readonly rows?: readonly Record<string, unknown>[];
+  /** The page's rows: the caller's columns, read with the page (see listIds). */
+  readonly rows: readonly Record<string, unknown>[];
   /** Cursor pagination only (RFC 9865). */
   readonly nextCursor?: string;
   readonly previousCursor?: string;
@@ -25,9 +25,9 @@ export interface ListedIds {
 
 /**
  * RFC 7644 §3.4.2 (and RFC 9865) for one resource type: the filter and sortBy are checked
- * against the type's schemas and compiled to SQL, then the total and one page of ids are read
- * (with `rowColumns`, a keyed filter's unsorted index page reads those columns of its rows instead).
- * Everything a client sends reaches SQL as bound parameters.
+ * against the type's schemas and compiled to SQL, then the total and one page of rows are read:
+ * the page's ids with `rowColumns` (selected from the table's alias) of each. Everything a client
+ * sends reaches SQL as bound parameters.
  */
 export async function listIds(
   reader: SqlReader,
@@ -35,7 +35,7 @@ export async function listIds(
   tenant: TenantId,
   request: ListRequest,
   resolve: AttributeResolver,
-  rowColumns?: string,
+  rowColumns: string,
 ): Promise<ListedIds> {
   const params = new SqlParams('q');
   const tenantParam = params.add(tenant);
@@ -53,21 +53,22 @@ export async function listIds(
   const { page } = request;
   if (page.kind === 'index') {
     // A keyed filter's unsorted page (an IdP matching one user) reads its rows and total at once.
-    if (filter?.isKeyed === true && sort === undefined && rowColumns !== undefined) {
+    if (filter?.isKeyed === true && sort === undefined) {
       const { rows, total } = await lister.rowsByIndexWithTotal(page.startIndex, page.count, rowColumns);
       return { total, rows, ids: rows.map((row) => String(row.id)), startIndex: page.startIndex };
     }
-    if (filter?.isKeyed === true) return { ...(await lister.pageByIndexWithTotal(page.startIndex, page.count)), startIndex: page.startIndex };
+    if (filter?.isKeyed === true) return { ...(await lister.pageByIndexWithTotal(page.startIndex, page.count, rowColumns)), startIndex: page.startIndex };
     // The total first: it decides from which end the page is read (ResourceLister.pageByIndex).
     const total = await count();
-    return { total, ids: await lister.pageByIndex(total, page.startIndex, page.count), startIndex: page.startIndex };
+    return { total, ...(await lister.pageByIndex(total, page.startIndex, page.count, rowColumns)), startIndex: page.startIndex };
   }
   const fingerprint = queryFingerprint([table.resourceType, request.filter, request.sortBy, request.sortBy === undefined ? undefined : request.sortOrder]);
   const position = decodeCursor(page.cursor, fingerprint, lister.keyCount);
-  const [total, found] = await Promise.all([count(), lister.pageByCursor(position, page.count)]);
+  const [total, found] = await Promise.all([count(), lister.pageByCursor(position, page.count, rowColumns)]);
   return {
     total,
     ids: found.ids,
+    rows: found.rows,
     ...(found.next === undefined ? {} : { nextCursor: encodeCursor({ direction: 'after', keys: found.next }, fingerprint) }),
     ...(found.previous === undefined ? {} : { previousCursor: encodeCursor({ direction: 'before', keys: found.previous }, fingerprint) }),
   };

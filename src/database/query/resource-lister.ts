@@ -17,8 +17,13 @@ export interface ListPlan {
   readonly params: Record<string, unknown>;
 }
 
-export interface CursorPage {
+/** A page's ids in list order, and its rows: their keys and the caller's columns. */
+export interface ListedPage {
   readonly ids: string[];
+  readonly rows: Record<string, unknown>[];
+}
+
+export interface CursorPage extends ListedPage {
   /** Sort keys of the last row, when a later page exists. */
   readonly next?: KeyValue[];
   /** Sort keys of the first row, when an earlier page exists. */
@@ -55,15 +60,15 @@ export class ResourceLister {
    * just before, as the forward walk's total always was: a write in between moves the page by the
    * rows it added or removed, as it would move a forward page.
    */
-  async pageByIndex(total: number, startIndex: number, count: number): Promise<string[]> {
+  async pageByIndex(total: number, startIndex: number, count: number, columns: string): Promise<ListedPage> {
     const before = startIndex - 1;
     const remaining = total - before;
-    if (count === 0 || remaining <= 0) return [];
-    if (before <= remaining) return (await this.select(undefined, 'forward', count, before)).map((row) => row.id);
+    if (count === 0 || remaining <= 0) return listedPage([]);
+    if (before <= remaining) return listedPage(await this.select(undefined, 'forward', count, before, columns));
     const wanted = Math.min(count, remaining);
     // The same LIMIT as the forward page (one statement text per direction); the rows before the page are dropped.
-    const rows = await this.select(undefined, 'backward', count, remaining - wanted);
-    return rows.slice(0, wanted).reverse().map((row) => row.id);
+    const rows = await this.select(undefined, 'backward', count, remaining - wanted, columns);
+    return listedPage(rows.slice(0, wanted).reverse());
   }
 
   /**
@@ -73,10 +78,10 @@ export class ResourceLister {
    * ()`) that made SQLite sort and materialise even a single row (2–3 µs of a 12 µs statement).
    * Any other page counts on its own, through the filter's index, as an unkeyed filter does.
    */
-  async pageByIndexWithTotal(startIndex: number, count: number): Promise<{ readonly ids: string[]; readonly total: number }> {
-    if (count === 0) return { ids: [], total: await this.count() };
-    const ids = (await this.select(undefined, 'forward', count, startIndex - 1)).map((row) => row.id);
-    return { ids, total: await this.totalAround(startIndex, count, ids.length) };
+  async pageByIndexWithTotal(startIndex: number, count: number, columns: string): Promise<ListedPage & { readonly total: number }> {
+    if (count === 0) return { ...listedPage([]), total: await this.count() };
+    const page = listedPage(await this.select(undefined, 'forward', count, startIndex - 1, columns));
+    return { ...page, total: await this.totalAround(startIndex, count, page.ids.length) };
   }
 
   /**
@@ -99,10 +104,10 @@ export class ResourceLister {
   }
 
   /** `from` is where the previous page ended (`after`) or the next one began (`before`); none means the first page. */
-  async pageByCursor(from: { readonly direction: 'after' | 'before'; readonly keys: readonly KeyValue[] } | undefined, count: number): Promise<CursorPage> {
-    if (count === 0) return { ids: [] };
+  async pageByCursor(from: { readonly direction: 'after' | 'before'; readonly keys: readonly KeyValue[] } | undefined, count: number, columns: string): Promise<CursorPage> {
+    if (count === 0) return listedPage([]);
     const backwards = from?.direction === 'before';
-    const rows = await this.select(from?.keys, backwards ? 'backward' : 'forward', count + 1, 0);
+    const rows = await this.select(from?.keys, backwards ? 'backward' : 'forward', count + 1, 0, columns);
     const more = rows.length > count;
     const page = backwards ? rows.slice(0, count).reverse() : rows.slice(0, count);
     const first = page[0];
@@ -110,13 +115,20 @@ export class ResourceLister {
     const hasNext = backwards ? from !== undefined : more;
     const hasPrevious = backwards ? more : from !== undefined;
     return {
-      ids: page.map((row) => row.id),
+      ...listedPage(page),
       ...(hasNext && last !== undefined ? { next: this.keysOf(last) } : {}),
       ...(hasPrevious && first !== undefined ? { previous: this.keysOf(first) } : {}),
     };
   }
 
-  private async select(seek: readonly KeyValue[] | undefined, direction: 'forward' | 'backward', limit: number, offset: number): Promise<KeyedRow[]> {
+  /**
+   * One page of keys in list order, with `columns` (selected from the table's alias) of each row,
+   * in one statement: the page of keys is taken first and only its rows are then read, by
+   * primary key. The rows' columns (a user's document, its
+   * groups and grants as subqueries) are never computed for rows OFFSET skips, and a list page
+   * costs one round trip less than reading the rows by their ids afterwards.
+   */
+  private async select(seek: readonly KeyValue[] | undefined, direction: 'forward' | 'backward', limit: number, offset: number, columns: string): Promise<KeyedRow[]> {
     const keys = this.keyExpressions();
     const descending = (this.plan.sort?.order === 'descending') !== (direction === 'backward');
     const params: Record<string, unknown> = {};
@@ -124,11 +136,17 @@ export class ResourceLister {
     const order = keys.map((key) => `${key} ${descending ? 'DESC' : 'ASC'}`).join(', ');
     const selected = keys.map((key, i) => `${key} AS k${i}`).join(', ');
     const sortColumn = this.plan.sort === undefined ? '' : `, ${this.plan.sort.expression.sql} AS sk`;
-    const sql =
-      `SELECT ${selected} FROM (SELECT ${this.plan.table.alias}.id AS id${sortColumn} FROM ${this.source()}) p` +
+    const { alias, table } = this.plan.table;
+    const page =
+      `SELECT ${selected} FROM (SELECT ${alias}.id AS id${sortColumn} FROM ${this.source()}) p` +
       `${where} ORDER BY ${order} ${pageWindowSql(limit)}`;
+    const pageKeys = keys.map((_, i) => `q.k${i}`);
+    // CROSS JOIN: SQLite keeps the page as the outer loop, so the rows come in its order, unsorted again.
+    const sql =
+      `SELECT ${pageKeys.join(', ')}, ${columns} FROM (${page}) q CROSS JOIN ${table} ${alias} WHERE ${alias}.id = q.k${keys.length - 1}` +
+      ` ORDER BY ${pageKeys.map((key) => `${key} ${descending ? 'DESC' : 'ASC'}`).join(', ')}`;
     const rows = await this.run<Record<string, unknown>>(sql, { ...params, ...pageWindow(offset) });
-    return rows.map((row) => ({ id: String(row[`k${keys.length - 1}`]), keys: keys.map((_, i) => row[`k${i}`]) }));
+    return rows.map((row) => ({ id: String(row[`k${keys.length - 1}`]), keys: keys.map((_, i) => row[`k${i}`]), row }));
   }
 
   private keyExpressions(): string[] {
@@ -177,6 +195,12 @@ function pageWindow(offset: number): { readonly pageOffset: number } {
 interface KeyedRow {
   readonly id: string;
   readonly keys: unknown[];
+  /** Everything the statement answered for the row: its keys and the caller's columns. */
+  readonly row: Record<string, unknown>;
+}
+
+function listedPage(page: readonly KeyedRow[]): ListedPage {
+  return { ids: page.map((keyed) => keyed.id), rows: page.map((keyed) => keyed.row) };
 }
 
 /** `(k0, k1, …) > (v0, v1, …)` spelt out, since SQLite and PostgreSQL differ on row-value comparisons with mixed directions. */

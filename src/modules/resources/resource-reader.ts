@@ -83,12 +83,9 @@ export class ResourceReader {
     const inline = wanted.filter((loader) => loader.inline !== undefined);
     const held = wanted.filter((loader) => loader.inline === undefined);
     const inlines = inline.map((loader) => loader.inline as InlineValues);
-    const page = await this.rows.listIds(definition, tenant, request, inlines);
-    const [found, ...values] = await Promise.all([
-      page.resources ?? this.rows.findManyWithValues(definition, tenant, page.ids, inlines),
-      ...held.map((loader) => loader.forPage(tenant, page.ids)),
-    ]);
-    const resources = found.map(({ row, values: inlineValues }) => {
+    const page = await this.rows.listPage(definition, tenant, request, inlines);
+    const values = await Promise.all(held.map((loader) => loader.forPage(tenant, page.ids)));
+    const resources = page.resources.map(({ row, values: inlineValues }) => {
       const loaded = inLoaderOrder(wanted, (loader) =>
         loader.inline !== undefined ? inlineValues[inline.indexOf(loader)] : (values[held.indexOf(loader)].get(row.id) ?? []),
       );

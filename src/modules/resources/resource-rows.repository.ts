@@ -52,25 +52,12 @@ export class ResourceRowsRepository {
    * GET by id's single round trip (issue 15).
    */
   async findWithValues(definition: ResourceDefinition, tenant: TenantId, id: string, inlines: readonly InlineValues[]): Promise<ResourceWithValues | null> {
-    const rows = await this.prepared.all<RowWithValues>(this.withValuesSqlOf(definition, inlines, 'one'), [tenant, id]);
+    const rows = await this.prepared.all<RowWithValues>(this.withValuesSqlOf(definition, inlines), [tenant, id]);
     return rows.length === 0 ? null : withValues(rows[0], inlines);
   }
 
-  /**
-   * Live resources by id in the order of `ids` (any deleted meanwhile left out), each with the
-   * values of `inlines`, in one prepared statement whatever the page's length: the ids travel as
-   * one array parameter (PostgreSQL) or one JSON text (SQLite's json_each).
-   */
-  async findManyWithValues(definition: ResourceDefinition, tenant: TenantId, ids: readonly string[], inlines: readonly InlineValues[]): Promise<ResourceWithValues[]> {
-    if (ids.length === 0) return [];
-    const idsParameter = this.prepared.isPostgres ? [...ids] : JSON.stringify(ids);
-    const rows = await this.prepared.all<RowWithValues>(this.withValuesSqlOf(definition, inlines, 'many'), [tenant, idsParameter]);
-    const byId = new Map(rows.map((row) => [row.id, withValues(row, inlines)]));
-    return ids.flatMap((id) => byId.get(id) ?? []);
-  }
-
-  private withValuesSqlOf(definition: ResourceDefinition, inlines: readonly InlineValues[], ids: 'one' | 'many'): string {
-    return this.cachedSql([ids, definition, inlines], () => selectWithValues(definition, inlines, ids, this.prepared.isPostgres));
+  private withValuesSqlOf(definition: ResourceDefinition, inlines: readonly InlineValues[]): string {
+    return this.cachedSql(['one', definition, inlines], () => selectWithValues(definition, inlines, this.prepared.isPostgres));
   }
 
   /** SQL text built once per statement kind, resource type and set of inline loaders (a handful in all). */
@@ -84,15 +71,13 @@ export class ResourceRowsRepository {
     return sql;
   }
 
-  /** One page of a tenant's live resources, filtered and sorted in the database. */
   /**
-   * One page of a tenant's live resources, filtered and sorted in the database: their ids, or,
-   * when the filter is keyed and the page unsorted, the resources themselves with the values of
-   * `inlines` (`resources`), read with the page in one statement.
+   * One page of a tenant's live resources, filtered and sorted in the database, with the values of
+   * `inlines`: the page's ids and its rows in one statement (ResourceLister).
    */
-  async listIds(definition: ResourceDefinition, tenant: TenantId, request: ListRequest, inlines: readonly InlineValues[] = []): Promise<ListedIds & { readonly resources?: ResourceWithValues[] }> {
+  async listPage(definition: ResourceDefinition, tenant: TenantId, request: ListRequest, inlines: readonly InlineValues[] = []): Promise<ListedIds & { readonly resources: ResourceWithValues[] }> {
     const page = await listIds(this.prepared, definition.table, tenant, request, definition.type.resolve, this.cachedSql(['columns', definition, inlines], () => resourceColumns(definition, inlines, this.prepared.isPostgres)));
-    return page.rows === undefined ? page : { ...page, resources: page.rows.map((row) => withValues(row as unknown as RowWithValues, inlines)) };
+    return { ...page, resources: page.rows.map((row) => withValues(row as unknown as RowWithValues, inlines)) };
   }
 
   /** The live row, locked against other writers until the transaction ends (PostgreSQL; SQLite's writers queue). */
@@ -157,13 +142,13 @@ function resourceColumns(definition: ResourceDefinition, inlines: readonly Inlin
   return `r.id, r.data, r.version, r.created_at, r.last_modified${aggregated.join('')}`;
 }
 
-/** Rows of the resource by id, with their inline values. */
-function selectWithValues(definition: ResourceDefinition, inlines: readonly InlineValues[], ids: 'one' | 'many', isPostgres: boolean): string {
+/** The row of the resource by id, with its inline values. */
+function selectWithValues(definition: ResourceDefinition, inlines: readonly InlineValues[], isPostgres: boolean): string {
   const { table, softDeleted } = definition.table;
   return (
     `SELECT ${resourceColumns(definition, inlines, isPostgres)} FROM ${table} r` +
-    ` WHERE ${ids === 'one' ? 'r.id = $2' : isPostgres ? 'r.id = ANY($2)' : 'r.id IN (SELECT value FROM json_each($2))'}` +
-    // The ids are the way in: without statistics PostgreSQL walked the tenant's index for
+    ' WHERE r.id = $2' +
+    // The id is the way in: without statistics PostgreSQL walked the tenant's index for
     // `r.tenant_id = $1` and filtered it by the ids (60 ms a page at 100,000 users).
     ` AND ${unindexedCheck(`r.tenant_id = $1${softDeleted ? ' AND r.deleted_at IS NULL' : ''}`)}`
   );
