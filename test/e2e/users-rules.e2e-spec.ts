@@ -81,6 +81,20 @@ describe.each(databaseKinds())('Users: roles, userName format, passwords, access
       expect(reactivated.body.scimType).toBe('uniqueness');
     });
 
+    it('lets a user be created inactive with a held unique role, without taking it from its holder', async () => {
+      const { users } = await newTenant();
+      expect((await users.create({ userName: 'active-owner', roles: ['owner'] })).status).toBe(201);
+      const dormant = await users.create({ userName: 'dormant-owner', roles: ['owner'], active: false });
+      expect(dormant.status).toBe(201);
+      expect(dormant.body).toMatchObject({ active: false, roles: [{ value: 'owner' }] });
+      const third = await users.create<ScimErrorResponse>({ userName: 'third-owner', roles: ['owner'] });
+      expect(third.status).toBe(409);
+      expect(third.body.scimType).toBe('uniqueness');
+      const woken = await users.patch<ScimErrorResponse>(dormant.body.id, patchOp({ op: 'replace', path: 'active', value: true }));
+      expect(woken.status).toBe(409);
+      expect(woken.body.scimType).toBe('uniqueness');
+    });
+
     it('frees the owner role when its holder is deleted', async () => {
       const { users } = await newTenant();
       const owner = (await users.create({ userName: 'owner-deleted', roles: ['owner'] })).body;

@@ -104,7 +104,7 @@ export class GroupsService {
           after: async (tx) => {
             const effect = await this.membershipEffect(tenant, row.id, changes, false, tx);
             await this.membership.apply(tenant, row, changes, undefined, rules, tx);
-            await this.libraries.replaceGrants('group', tenant, row.id, libraryIds, tx);
+            await this.libraries.grantToNew('group', tenant, row.id, libraryIds, tx);
             return { facts: await effect.facts(tx) };
           },
         };

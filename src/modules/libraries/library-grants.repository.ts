@@ -93,7 +93,13 @@ export class LibraryGrantsRepository {
     const params: Record<string, unknown> = { tenant, holderId };
     const keep = libraryIds.length === 0 ? '' : ` AND library_id NOT IN (${inList('keep', libraryIds, params)})`;
     await runSql(manager, `DELETE FROM ${table} WHERE tenant_id = :tenant AND ${column} = :holderId${keep}`, params);
+    await this.addGrants(holder, tenant, holderId, libraryIds, manager);
+  }
+
+  /** Grants `libraryIds` to the holder besides what it holds (those it holds already stay). */
+  async addGrants(holder: GrantHolder, tenant: TenantId, holderId: string, libraryIds: readonly string[], manager: EntityManager): Promise<void> {
     if (libraryIds.length === 0) return;
+    const { table, column } = TABLES[holder];
     const rows = libraryIds.map((libraryId) => [tenant, libraryId, holderId]);
     await insertRows(manager, table, ['tenant_id', 'library_id', column], rows, 'ON CONFLICT DO NOTHING');
   }

@@ -42,6 +42,14 @@ export class LibraryGrantsService {
     return this.grants.replaceGrants(holder, tenant, holderId, libraryIds, manager);
   }
 
+  /**
+   * replaceGrants for a holder inserted in this same transaction: no grant can name it yet (its
+   * foreign key waits for the holder's row), so there is nothing to take away first.
+   */
+  grantToNew(holder: GrantHolder, tenant: TenantId, holderId: string, libraryIds: readonly string[], manager: EntityManager): Promise<void> {
+    return this.grants.addGrants(holder, tenant, holderId, libraryIds, manager);
+  }
+
   /** Own grants ∪ groups' grants, by displayName; nothing for an inactive or deleted user. */
   effectiveOf(tenant: TenantId, userIds: readonly string[], manager?: EntityManager): Promise<Map<string, LibraryRef[]>> {
     return this.grants.effectiveOf(tenant, userIds, manager);

@@ -76,16 +76,18 @@ export class RolesRepository {
       );
       await runSql(manager, `DELETE FROM unique_role_holders WHERE tenant_id = :tenant AND user_id IN (${ids})`, params);
       const activeIds = new Set(active.map((row) => row.id));
-      const rows = held.filter((row) => activeIds.has(row.user_id) && uniqueKeys.has(row.role_key));
-      if (rows.length > 0) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into('unique_role_holders', ['tenant_id', 'role_key', 'user_id'])
-          .values(rows.map((row) => ({ tenant_id: tenant, role_key: row.role_key, user_id: row.user_id })))
-          .execute();
-      }
+      await insertUniqueHolders(tenant, held.filter((row) => activeIds.has(row.user_id) && uniqueKeys.has(row.role_key)), manager);
     }
+  }
+
+  /**
+   * refreshUniqueHolders for a user inserted in this same transaction: it holds exactly its direct
+   * roles `held` (no group can name it yet) and no holder row names it, so its unique roles are
+   * written without reading or deleting anything first.
+   */
+  async addUniqueHoldersOfNew(tenant: TenantId, userId: string, held: readonly string[], active: boolean, uniqueKeys: ReadonlySet<string>, manager: EntityManager): Promise<void> {
+    if (!active) return;
+    await insertUniqueHolders(tenant, held.filter((key) => uniqueKeys.has(key)).map((key) => ({ user_id: userId, role_key: key })), manager);
   }
 
   /** Each user's effective roles (direct ∪ its groups'), in the catalog's spelling; none for an inactive or deleted user. */
@@ -116,4 +118,15 @@ export class RolesRepository {
   async releaseUniqueRoles(tenant: TenantId, userId: string, manager: EntityManager): Promise<void> {
     await manager.getRepository(UniqueRoleHolderEntity).delete({ tenantId: tenant, userId });
   }
+}
+
+/** Through the query builder, so TypeORM writes the rows the way each engine takes them; a second holder of a role fails on the primary key. */
+async function insertUniqueHolders(tenant: TenantId, rows: readonly { readonly user_id: string; readonly role_key: string }[], manager: EntityManager): Promise<void> {
+  if (rows.length === 0) return;
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into('unique_role_holders', ['tenant_id', 'role_key', 'user_id'])
+    .values(rows.map((row) => ({ tenant_id: tenant, role_key: row.role_key, user_id: row.user_id })))
+    .execute();
 }

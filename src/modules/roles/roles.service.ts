@@ -106,6 +106,11 @@ export class RolesService {
     return this.roles.refreshUniqueHolders(tenant, userIds, rules.uniqueKeys, manager);
   }
 
+  /** refreshUniqueHolders for a user inserted in the caller's transaction, holding exactly the roles `held` directly. */
+  addUniqueHoldersOfNew(tenant: TenantId, userId: string, held: readonly string[], active: boolean, rules: RoleRules, manager: EntityManager): Promise<void> {
+    return this.roles.addUniqueHoldersOfNew(tenant, userId, held, active, rules.uniqueKeys, manager);
+  }
+
   releaseUniqueRoles(tenant: TenantId, userId: string, manager: EntityManager): Promise<void> {
     return this.roles.releaseUniqueRoles(tenant, userId, manager);
   }

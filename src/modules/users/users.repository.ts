@@ -65,9 +65,16 @@ export class UsersRepository {
 
   /** Records the roles a user holds directly (by catalog key); the catalog refuses to delete a role in use. */
   async setDirectRoles(tenant: TenantId, userId: string, held: readonly string[], manager: EntityManager): Promise<void> {
-    const direct = manager.getRepository(UserRoleEntity);
-    await direct.delete({ tenantId: tenant, userId });
-    if (held.length > 0) await direct.insert(held.map((roleKey) => ({ tenantId: tenant, userId, roleKey })));
+    await manager.getRepository(UserRoleEntity).delete({ tenantId: tenant, userId });
+    await this.addDirectRoles(tenant, userId, held, manager);
+  }
+
+  /**
+   * setDirectRoles for a user inserted in this same transaction: no row can name it yet (its
+   * foreign key waits for the user's row), so there is nothing to delete first.
+   */
+  async addDirectRoles(tenant: TenantId, userId: string, held: readonly string[], manager: EntityManager): Promise<void> {
+    if (held.length > 0) await manager.getRepository(UserRoleEntity).insert(held.map((roleKey) => ({ tenantId: tenant, userId, roleKey })));
   }
 }
 
