@@ -51,6 +51,8 @@ describe.each(databaseKinds())('GET by id in one statement on %s', (kind) => {
     const created = await users.create({ schemas: [USER_SCHEMA, ACCESS_USER], userName: 'awkward@example.com', [ACCESS_USER]: { libraries: libraries.map((library) => library.id) } });
     expectStatus(created, 201);
     const userId = created.body.id;
+    // The create's answer (grants by their own query, no group read for a user created just now) is what GET answers.
+    expect(created.text).toBe((await users.get(userId)).text);
     for (const name of AWKWARD_NAMES) expectStatus(await groups.create({ displayName: name, members: [{ value: userId }] }), 201);
 
     // The write's answer is rendered with the loaders' own queries.
@@ -75,6 +77,7 @@ describe.each(databaseKinds())('GET by id in one statement on %s', (kind) => {
     expect(answer.body).not.toHaveProperty('groups');
     expect(answer.body).not.toHaveProperty([ACCESS_USER]);
     expect(answer.text).toBe(await listed('Users', created.body.id));
+    expect(created.text).toBe(answer.text);
   });
 
   it('answers a group with library grants exactly as its list page does, with and without attributes', async () => {

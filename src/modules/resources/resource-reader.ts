@@ -94,9 +94,26 @@ export class ResourceReader {
     return toPagedListResponse(resources, page);
   }
 
-  /** The projected SCIM JSON of a resource a write just stored, derived attributes held in memory. */
-  async render(definition: ResourceDefinition, loaders: readonly AttributeLoader[], tenant: TenantId, row: StoredResource, projection: Projection): Promise<ScimObject> {
-    const loaded = await loadOne(wantedLoaders(definition, loaders, projection), tenant, row.id);
+  /**
+   * The projected SCIM JSON of a resource a write just stored, derived attributes held in memory.
+   * `known` holds the values of attributes the write already knows, read from no loader (a user
+   * created just now is in no group).
+   */
+  async render(
+    definition: ResourceDefinition,
+    loaders: readonly AttributeLoader[],
+    tenant: TenantId,
+    row: StoredResource,
+    projection: Projection,
+    known: ReadonlyMap<string, AttributeValues> = new Map(),
+  ): Promise<ScimObject> {
+    const wanted = wantedLoaders(definition, loaders, projection);
+    const read = await loadOne(
+      wanted.filter((loader) => !known.has(loader.attribute)),
+      tenant,
+      row.id,
+    );
+    const loaded = inLoaderOrder(wanted, (loader) => known.get(loader.attribute) ?? read.get(loader.attribute) ?? []);
     return projectResource(toScimResource(definition, row, this.scimBaseUrl, loaded), projection, definition.type.context);
   }
 

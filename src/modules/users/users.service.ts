@@ -23,7 +23,7 @@ import { GroupMembershipService } from '../groups/group-membership.service.js';
 import { LibraryGrantsService } from '../libraries/library-grants.service.js';
 import { libraryRefsLoader, takeLibraryRefs, withLibraryRefs } from '../libraries/library-refs.js';
 import type { ChangeFact } from '../resources/resource-changes.js';
-import type { AttributeLoader } from '../resources/resource-definition.js';
+import type { AttributeLoader, AttributeValues } from '../resources/resource-definition.js';
 import { ResourceReader } from '../resources/resource-reader.js';
 import { ResourceRegistry } from '../resources/resource-registry.js';
 import { type ErrorExplainer, ResourceWriter } from '../resources/resource-writer.js';
@@ -103,12 +103,14 @@ export class UsersService implements OnModuleInit {
     const document = this.prepare(rules, validateResource(body, USERS.type.context));
     const now = nowIso();
     const changes = await this.changesFrom(document, null, now);
+    let restored = false;
     const user = await this.writer.create(
       USERS,
       tenant,
       async (manager) => {
         const existing = await this.users.findByUserNameKeyIncludingDeleted(tenant, document.userNameKey, manager);
         if (existing && existing.deletedAt === null) throw userNameTaken(document.userName);
+        restored = existing !== null;
         let row: UserEntity;
         const restoredFrom = existing?.data;
         if (existing) {
@@ -145,7 +147,9 @@ export class UsersService implements OnModuleInit {
       },
       explainUserWrite(() => document.userName),
     );
-    const resource = await this.reader.render(USERS, this.loaders, tenant, user, projection);
+    // A user inserted just now is in no group: nobody could name its id in a group before this answer.
+    const known = restored ? undefined : new Map<string, AttributeValues>([['groups', []]]);
+    const resource = await this.reader.render(USERS, this.loaders, tenant, user, projection, known);
     return ResourceAnswer.created(user.version, resource, this.reader.locationOf(USERS, user.id));
   }
 
