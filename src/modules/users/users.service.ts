@@ -206,11 +206,13 @@ export class UsersService implements OnModuleInit {
         const document = this.prepare(rules, produce(withLibraryRefs({ ...current.data, id: current.id, meta: {} }, ACCESS_USER_SCHEMA, grants)));
         userName = document.userName;
         const columns = await this.changesFrom(document, current, nowIso());
-        const libraryIds = await this.libraries.resolve(tenant, document.libraryRefs, manager);
+        const grantIds = grants.map((grant) => grant.id);
+        // The current grants, put into the document for the PATCH to work on and left as they were, need no lookup.
+        const libraryIds = sameSequence(document.libraryRefs, grantIds) ? grantIds : await this.libraries.resolve(tenant, document.libraryRefs, manager);
         const before = roleHoldings(roleNamesOf(current.data), current.active);
         const after = roleHoldings(document.roleNames, document.active);
         const holdingsChanged = !sameHoldings(before, after);
-        const grantsChanged = !sameIdSets(libraryIds, grants.map((grant) => grant.id));
+        const grantsChanged = !sameIdSets(libraryIds, grantIds);
         // Only the user's own roles, grants or activity can change its access here: without them, no snapshot.
         const accessBefore = holdingsChanged || grantsChanged ? await this.effectiveAccess.of(tenant, [id], manager) : undefined;
         return {
@@ -312,4 +314,8 @@ function roleHoldings(roleNames: readonly string[], active: boolean): RoleHoldin
 
 function sameHoldings(a: RoleHoldings, b: RoleHoldings): boolean {
   return a.active === b.active && a.held.join('\n') === b.held.join('\n');
+}
+
+function sameSequence(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
