@@ -124,9 +124,9 @@ export class ResourceLister {
   /**
    * One page of keys in list order, with `columns` (selected from the table's alias) of each row,
    * in one statement: the page of keys is taken first and only its rows are then read, by
-   * primary key. The rows' columns (a user's document, its
-   * groups and grants as subqueries) are never computed for rows OFFSET skips, and a list page
-   * costs one round trip less than reading the rows by their ids afterwards.
+   * primary key. The rows' columns (a user's document, its groups and grants as subqueries) are
+   * never computed for rows OFFSET skips, and a list page costs one round trip less than reading
+   * the rows by their ids afterwards.
    */
   private async select(seek: readonly KeyValue[] | undefined, direction: 'forward' | 'backward', limit: number, offset: number, columns: string): Promise<KeyedRow[]> {
     const keys = this.keyExpressions();
