@@ -3,9 +3,9 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
+import { detachedRows } from './detached-rows.js';
 import { positionalSql, type PositionalSql, sqliteNamedSql } from './sql-placeholders.js';
 import { openSqliteReads, type SqliteConnection, type SqliteReads, sqliteWriterConnection } from './sqlite-read-connection.js';
-import { detachedRows } from './detached-rows.js';
 
 /** What pg's pool offers: `name` makes the statement a named one, parsed once per connection. */
 interface PgPool {

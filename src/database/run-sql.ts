@@ -1,5 +1,5 @@
-import { detachedRows } from './detached-rows.js';
 import type { EntityManager } from 'typeorm';
+import { detachedRows } from './detached-rows.js';
 
 /**
  * Runs SQL written with `:named` parameters on either engine: TypeORM's driver turns the names

@@ -238,7 +238,6 @@ class ProjectedObject {
     this.spellings = tracksSpellings ? new Map() : undefined;
   }
 
-
   set(key: string, value: unknown, folded: string): void {
     if (this.spellings !== undefined) {
       const earlier = this.spellings.get(folded);

@@ -4,7 +4,7 @@ import { SCIM_BASE_URL } from '../../config/injection-tokens.js';
 import { UserEntity } from '../../database/entities/user.entity.js';
 import { nowIso } from '../../database/timestamps.js';
 import { isForeignKeyViolation, isUniqueViolation, isUniqueViolationOn } from '../../database/unique-violation.js';
-import { sameIdSets } from '../../domain/id-sets.js';
+import { sameIdLists, sameIdSets } from '../../domain/id-sets.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
@@ -103,14 +103,12 @@ export class UsersService implements OnModuleInit {
     const document = this.prepare(rules, validateResource(body, USERS.type.context));
     const now = nowIso();
     const changes = await this.changesFrom(document, null, now);
-    let restored = false;
     const user = await this.writer.create(
       USERS,
       tenant,
       async (manager) => {
         const existing = await this.users.findByUserNameKeyIncludingDeleted(tenant, document.userNameKey, manager);
         if (existing && existing.deletedAt === null) throw userNameTaken(document.userName);
-        restored = existing !== null;
         let row: UserEntity;
         const restoredFrom = existing?.data;
         if (existing) {
@@ -147,8 +145,9 @@ export class UsersService implements OnModuleInit {
       },
       explainUserWrite(() => document.userName),
     );
-    // A user inserted just now is in no group: nobody could name its id in a group before this answer.
-    const known = restored ? undefined : new Map<string, AttributeValues>([['groups', []]]);
+    // A user inserted just now (version 1; a restored one has moved on from its deletion) is in no
+    // group: nobody could name its id in a group before this answer.
+    const known = user.version === 1 ? new Map<string, AttributeValues>([['groups', []]]) : undefined;
     const resource = await this.reader.render(USERS, this.loaders, tenant, user, projection, known);
     return ResourceAnswer.created(user.version, resource, this.reader.locationOf(USERS, user.id));
   }
@@ -208,7 +207,7 @@ export class UsersService implements OnModuleInit {
         const columns = await this.changesFrom(document, current, nowIso());
         const grantIds = grants.map((grant) => grant.id);
         // The current grants, put into the document for the PATCH to work on and left as they were, need no lookup.
-        const libraryIds = sameSequence(document.libraryRefs, grantIds) ? grantIds : await this.libraries.resolve(tenant, document.libraryRefs, manager);
+        const libraryIds = sameIdLists(document.libraryRefs, grantIds) ? grantIds : await this.libraries.resolve(tenant, document.libraryRefs, manager);
         const before = roleHoldings(roleNamesOf(current.data), current.active);
         const after = roleHoldings(document.roleNames, document.active);
         const holdingsChanged = !sameHoldings(before, after);
@@ -314,8 +313,4 @@ function roleHoldings(roleNames: readonly string[], active: boolean): RoleHoldin
 
 function sameHoldings(a: RoleHoldings, b: RoleHoldings): boolean {
   return a.active === b.active && a.held.join('\n') === b.held.join('\n');
-}
-
-function sameSequence(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
