@@ -6,8 +6,8 @@ import { ROSTER_DATA_SOURCE } from '../../src/config/injection-tokens.js';
 import { EventsRetention } from '../../src/modules/events/events-retention.js';
 import { type EventJson, pullAll, type StreamPage, tableText, typesAndResources } from '../support/events.js';
 import { startRoster, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
-import { ACCESS_GROUP, groupsApi, type GroupsApi } from '../support/scim-groups.js';
-import { patchOp, usersApi, type UsersApi } from '../support/scim-users.js';
+import { ACCESS_GROUP, GROUP_SCHEMA, groupsApi, type GroupsApi } from '../support/scim-groups.js';
+import { patchOp, USER_SCHEMA, usersApi, type UsersApi } from '../support/scim-users.js';
 
 const NOTIFICATIONS = 'urn:roster:params:scim:schemas:extension:notifications:2.0:User';
 const ACCESS_USER = 'urn:roster:params:scim:schemas:extension:access:2.0:User';
@@ -77,6 +77,42 @@ describe.each(databaseKinds())('Change events on %s', (kind) => {
     ]);
     expect((await users.patch(user.id, patchOp({ op: 'replace', path: 'active', value: true }))).status).toBe(200);
     expect((await newEvents()).map((event) => event.type)).toEqual(['user.updated', 'user.reactivated', 'user.access_changed']);
+  });
+
+  it('records the whole access a user loses on deactivation and gets back on reactivation, direct and through groups', async () => {
+    const manuals = (await admin<{ id: string }>('POST', '/libraries', { displayName: 'Manuals' })).body;
+    const recipes = (await admin<{ id: string }>('POST', '/libraries', { displayName: 'Recipes' })).body;
+    const user = (await users.create({ userName: 'toggled@example.com', roles: ['guest'], schemas: [USER_SCHEMA, ACCESS_USER], [ACCESS_USER]: { libraries: [{ value: 'manuals' }] } })).body;
+    const group = (await groups.create({ displayName: 'Cooks', members: [{ value: user.id }], schemas: [GROUP_SCHEMA, ACCESS_GROUP], [ACCESS_GROUP]: { role: 'writer', libraries: [{ value: 'recipes' }] } })).body;
+    const full = {
+      roles: ['guest', 'writer'],
+      libraries: [
+        { id: manuals.id, displayName: 'Manuals' },
+        { id: recipes.id, displayName: 'Recipes' },
+      ],
+    };
+    await newEvents();
+
+    const deactivated = await users.patch(user.id, patchOp({ op: 'replace', path: 'active', value: false }));
+    expect(deactivated.status).toBe(200);
+    // The answer's grants are the ones the write found and kept: the same as a GET after it.
+    expect(deactivated.body[ACCESS_USER]).toEqual({ libraries: [{ value: manuals.id, display: 'Manuals', $ref: expect.stringMatching(new RegExp(`/Libraries/${manuals.id}$`)) }] });
+    expect(deactivated.body.groups).toEqual([expect.objectContaining({ value: group.id, display: 'Cooks' })]);
+    expect(deactivated.body).toEqual((await users.get(user.id)).body);
+    expect((await newEvents()).map((event) => [event.type, event.data])).toEqual([
+      ['user.updated', { changed: ['active'] }],
+      ['user.deactivated', { revokeSessions: true }],
+      ['user.access_changed', { before: full, after: { roles: [], libraries: [] } }],
+    ]);
+
+    const reactivated = await users.patch(user.id, patchOp({ op: 'replace', path: 'active', value: true }));
+    expect(reactivated.status).toBe(200);
+    expect(reactivated.body).toEqual((await users.get(user.id)).body);
+    expect((await newEvents()).map((event) => [event.type, event.data])).toEqual([
+      ['user.updated', { changed: ['active'] }],
+      ['user.reactivated', {}],
+      ['user.access_changed', { before: { roles: [], libraries: [] }, after: full }],
+    ]);
   });
 
   it('records group membership as the members that really came and went, and the access it gave or took', async () => {

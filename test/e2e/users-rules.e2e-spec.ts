@@ -1,6 +1,7 @@
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { databaseKinds } from '../support/databases.js';
 import { startRoster, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
+import { ACCESS_GROUP, GROUP_SCHEMA, groupsApi } from '../support/scim-groups.js';
 import { countUserRows, patchOp, USER_SCHEMA, usersApi, type ScimErrorResponse, type UsersApi } from '../support/scim-users.js';
 
 interface Access {
@@ -93,6 +94,37 @@ describe.each(databaseKinds())('Users: roles, userName format, passwords, access
       const woken = await users.patch<ScimErrorResponse>(dormant.body.id, patchOp({ op: 'replace', path: 'active', value: true }));
       expect(woken.status).toBe(409);
       expect(woken.body.scimType).toBe('uniqueness');
+    });
+
+    it('frees a unique role held through a group when its holder is deactivated, and gives it back on reactivation only while free', async () => {
+      const connection = await createTenantWithConnection(roster.http);
+      const token = await requestAccessToken(roster.http, connection);
+      const users = usersApi(roster, token);
+      const groups = groupsApi(roster, token);
+      const holder = (await users.create({ userName: 'group-owner', roles: ['guest'] })).body;
+      const owners = await groups.create({ displayName: 'Owners', members: [{ value: holder.id }], schemas: [GROUP_SCHEMA, ACCESS_GROUP], [ACCESS_GROUP]: { role: 'owner' } });
+      expect(owners.status).toBe(201);
+      expect((await users.create<ScimErrorResponse>({ userName: 'direct-owner', roles: ['owner'] })).status).toBe(409);
+
+      // Only the activity changes: the direct roles stay, the group's unique role is given up.
+      const deactivated = await users.patch(holder.id, patchOp({ op: 'replace', path: 'active', value: false }));
+      expect(deactivated.status).toBe(200);
+      expect(deactivated.body).toMatchObject({ active: false, roles: [{ value: 'guest' }], groups: [{ value: owners.body.id, display: 'Owners' }] });
+      expect(deactivated.body).toEqual((await users.get(holder.id)).body);
+      const direct = await users.create({ userName: 'direct-owner', roles: ['owner'] });
+      expect(direct.status).toBe(201);
+      const refused = await users.patch<ScimErrorResponse>(holder.id, patchOp({ op: 'replace', path: 'active', value: true }));
+      expect(refused.status).toBe(409);
+      expect(refused.body.scimType).toBe('uniqueness');
+      expect((await users.get(holder.id)).body).toEqual(deactivated.body);
+
+      expect((await users.delete(direct.body.id)).status).toBe(204);
+      const reactivated = await users.patch(holder.id, patchOp({ op: 'replace', path: 'active', value: true }));
+      expect(reactivated.status).toBe(200);
+      expect(reactivated.body).toEqual((await users.get(holder.id)).body);
+      expect((await admin.get<Access>(`/tenants/${connection.tenantId}/users/${holder.id}/access`)).body).toMatchObject({ active: true, roles: ['guest', 'owner'] });
+      // Held again through the group: nobody else may take it.
+      expect((await users.create<ScimErrorResponse>({ userName: 'late-owner', roles: ['owner'] })).status).toBe(409);
     });
 
     it('frees the owner role when its holder is deleted', async () => {

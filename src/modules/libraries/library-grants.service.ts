@@ -5,6 +5,8 @@ import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
 import { type GrantHolder, grantsInline, LibraryGrantsRepository, type LibraryRef } from './library-grants.repository.js';
 
+export type { LibraryRef } from './library-grants.repository.js';
+
 /** Library grants to users and groups, and effective libraries: what other modules ask of libraries. */
 @Injectable()
 export class LibraryGrantsService {

@@ -31,6 +31,15 @@ export function withLibraryRefs(data: ScimObject, extensionUrn: string, grants: 
   return result;
 }
 
+/** The references a library loader answers for these grants, as its attribute's values. */
+export function libraryRefValues(scimBaseUrl: string, refs: readonly LibraryRef[]): AttributeValues {
+  return refs.map((ref) => libraryRefValue(scimBaseUrl, ref));
+}
+
+function libraryRefValue(scimBaseUrl: string, ref: LibraryRef): ScimObject {
+  return { value: ref.id, display: ref.displayName, $ref: `${scimBaseUrl}/Libraries/${ref.id}` };
+}
+
 /**
  * A loader of library references (`{value, display, $ref}`) for an attribute such as
  * `urn:…:User:libraries`; with `inline`, the same references as a subquery of `id`,
@@ -42,7 +51,7 @@ export function libraryRefsLoader(
   load: (tenant: TenantId, ids: readonly string[]) => Promise<ReadonlyMap<string, readonly LibraryRef[]>>,
   inline?: Omit<InlineValues, 'toValues'>,
 ): AttributeLoader {
-  const toRef = (ref: LibraryRef) => ({ value: ref.id, display: ref.displayName, $ref: `${scimBaseUrl}/Libraries/${ref.id}` });
+  const toRef = (ref: LibraryRef) => libraryRefValue(scimBaseUrl, ref);
   const forPage = async (tenant: TenantId, ids: readonly string[]): Promise<ReadonlyMap<string, AttributeValues>> => {
     const byHolder = await load(tenant, ids);
     return new Map([...byHolder].map(([id, refs]) => [id, refs.map(toRef)]));

@@ -18,10 +18,11 @@ import { ACCESS_USER_SCHEMA, NOTIFICATIONS_USER_SCHEMA } from '../../scim/schema
 import { validateResource } from '../../scim/validation/validate-resource.js';
 import { hashSecret } from '../auth/secret-hash.js';
 import { DiscoveryRegistry } from '../discovery/discovery.registry.js';
-import { EffectiveAccessService } from '../access/effective-access.service.js';
+import { type EffectiveAccess, EffectiveAccessService } from '../access/effective-access.service.js';
 import { GroupMembershipService } from '../groups/group-membership.service.js';
 import { LibraryGrantsService } from '../libraries/library-grants.service.js';
-import { libraryRefsLoader, takeLibraryRefs, withLibraryRefs } from '../libraries/library-refs.js';
+import type { LibraryRef } from '../libraries/library-grants.service.js';
+import { libraryRefsLoader, libraryRefValues, takeLibraryRefs, withLibraryRefs } from '../libraries/library-refs.js';
 import type { ChangeFact } from '../resources/resource-changes.js';
 import type { AttributeLoader, AttributeValues } from '../resources/resource-definition.js';
 import { ResourceReader } from '../resources/resource-reader.js';
@@ -72,7 +73,7 @@ export class UsersService implements OnModuleInit {
     private readonly libraries: LibraryGrantsService,
     private readonly effectiveAccess: EffectiveAccessService,
     groups: UserGroupsLoader,
-    @Inject(SCIM_BASE_URL) scimBaseUrl: string,
+    @Inject(SCIM_BASE_URL) private readonly scimBaseUrl: string,
   ) {
     this.loaders = [
       groups,
@@ -195,6 +196,8 @@ export class UsersService implements OnModuleInit {
     const projection = parseProjection(params, USERS.type.context);
     const rules = await this.rulesFor(tenant);
     let userName = '';
+    // The grants as the write found them, when it left them so: the answer needs no second read of them.
+    let unchangedGrants: readonly LibraryRef[] | undefined;
     const user = await this.writer.update(
       USERS,
       tenant,
@@ -210,27 +213,37 @@ export class UsersService implements OnModuleInit {
         const libraryIds = sameIdLists(document.libraryRefs, grantIds) ? grantIds : await this.libraries.resolve(tenant, document.libraryRefs, manager);
         const before = roleHoldings(roleNamesOf(current.data), current.active);
         const after = roleHoldings(document.roleNames, document.active);
-        const holdingsChanged = !sameHoldings(before, after);
+        const heldChanged = !sameHeld(before, after);
         const grantsChanged = !sameIdSets(libraryIds, grantIds);
-        // Only the user's own roles, grants or activity can change its access here: without them, no snapshot.
-        const accessBefore = holdingsChanged || grantsChanged ? await this.effectiveAccess.of(tenant, [id], manager) : undefined;
+        unchangedGrants = grantsChanged ? undefined : grants;
+        const access = accessSnapshots(heldChanged || grantsChanged, before.active, after.active);
+        const accessBefore = access.before === 'read' ? await this.effectiveAccess.of(tenant, [id], manager) : access.before;
         return {
           columns,
           after: async (tx) => {
-            if (holdingsChanged) {
+            if (heldChanged) {
               await this.users.setDirectRoles(tenant, id, after.held, tx);
               await this.roles.refreshUniqueHolders(tenant, [id], rules.roles, tx);
+            } else if (before.active !== after.active) {
+              // Only the activity moved: the direct roles stay as they are, and an inactive user holds no unique role.
+              if (after.active) await this.roles.refreshUniqueHolders(tenant, [id], rules.roles, tx);
+              else await this.roles.releaseUniqueRolesOf(tenant, id, rules.roles, tx);
             }
             if (grantsChanged) await this.libraries.replaceGrants('user', tenant, id, libraryIds, tx);
             const facts = activityFacts(current.active, document.active);
-            if (accessBefore !== undefined) facts.push(...this.effectiveAccess.changes(accessBefore, await this.effectiveAccess.of(tenant, [id], tx)));
+            if (accessBefore !== undefined) {
+              const accessAfter = access.after === 'read' ? await this.effectiveAccess.of(tenant, [id], tx) : access.after;
+              facts.push(...this.effectiveAccess.changes(accessBefore, accessAfter));
+            }
             return { facts, ...(grantsChanged ? { changedBesides: [`${ACCESS_USER_SCHEMA}:libraries`] } : {}) };
           },
         };
       },
       explainUserWrite(() => userName),
     );
-    return ResourceAnswer.ok(user.version, await this.reader.render(USERS, this.loaders, tenant, user, projection));
+    const known =
+      unchangedGrants === undefined ? undefined : new Map<string, AttributeValues>([[`${ACCESS_USER_SCHEMA}:libraries`, libraryRefValues(this.scimBaseUrl, unchangedGrants)]]);
+    return ResourceAnswer.ok(user.version, await this.reader.render(USERS, this.loaders, tenant, user, projection, known));
   }
 
   private async rulesFor(tenant: TenantId): Promise<WriteRules> {
@@ -311,6 +324,25 @@ function roleHoldings(roleNames: readonly string[], active: boolean): RoleHoldin
   return { held: [...new Set(roleNames.map(caseFold))].sort(), active };
 }
 
-function sameHoldings(a: RoleHoldings, b: RoleHoldings): boolean {
-  return a.active === b.active && a.held.join('\n') === b.held.join('\n');
+function sameHeld(a: RoleHoldings, b: RoleHoldings): boolean {
+  return a.held.join('\n') === b.held.join('\n');
 }
+
+/** How a user write learns the access it had and has: read in its transaction, or known without a read. */
+interface AccessSnapshots {
+  readonly before: 'read' | ReadonlyMap<string, EffectiveAccess> | undefined;
+  readonly after: 'read' | ReadonlyMap<string, EffectiveAccess>;
+}
+
+/**
+ * Only the user's own roles, grants or activity can change its access in a user write: without
+ * them, no snapshot. When only the activity moves, the inactive side has no access (DESIGN.md
+ * admin access; effectiveOf reads none for an inactive user), so only the active side is read.
+ */
+function accessSnapshots(rolesOrGrantsChanged: boolean, wasActive: boolean, isActive: boolean): AccessSnapshots {
+  if (rolesOrGrantsChanged) return { before: 'read', after: 'read' };
+  if (wasActive === isActive) return { before: undefined, after: NO_ACCESS };
+  return isActive ? { before: NO_ACCESS, after: 'read' } : { before: 'read', after: NO_ACCESS };
+}
+
+const NO_ACCESS: ReadonlyMap<string, EffectiveAccess> = new Map();
