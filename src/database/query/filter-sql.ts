@@ -1,6 +1,6 @@
 import { ScimError } from '../../scim/errors.js';
 import type { AttrPath, CompareFilter, Filter, ValuePathFilter } from '../../scim/filter/ast.js';
-import { formatAttrPath, valuePath } from '../../scim/filter/ast.js';
+import { formatAttrPath, subPath, valuePath } from '../../scim/filter/ast.js';
 import type { AttributeInfo, AttributeResolver } from '../../scim/filter/attribute-resolver.js';
 import { compileMatcher, compileTest } from '../../scim/filter/evaluate.js';
 import { indexedAttrName, MARKER_SUB } from '../../scim/query/indexed-values.js';
@@ -310,7 +310,7 @@ class FilterCompiler {
     if (extension === undefined && attribute.name === 'meta') return this.metaTarget(sub, label);
     const relation = this.table.relations.find((r) => r.attr === indexedAttrName(attribute, extension));
     if (relation !== undefined) {
-      const value = sub ?? this.resolve({ ...path, sub: 'value' })?.subAttribute;
+      const value = sub ?? this.resolve(subPath(path, 'value'))?.subAttribute;
       if (value === undefined || value.name !== 'value') {
         throw ScimError.invalidFilter(`"${label}" cannot be filtered on; filter on "${attribute.name}.value"`);
       }
@@ -318,7 +318,7 @@ class FilterCompiler {
     }
     if (sub === undefined && attribute.type === 'complex') {
       // RFC 7644 §3.4.2.2: a complex attribute compared as a whole compares its "value"; `pr` asks for any value.
-      const value = this.resolve({ ...path, sub: 'value' })?.subAttribute;
+      const value = this.resolve(subPath(path, 'value'))?.subAttribute;
       if (value === undefined) return { kind: 'values', attr: indexedAttrName(attribute, extension), sub: MARKER_SUB, leaf: attribute, label };
       sub = value;
     }
@@ -348,7 +348,7 @@ class FilterCompiler {
   }
 
   private elementTarget(outer: ValuePathFilter, path: AttrPath): { readonly sub: string; readonly leaf: AttributeInfo } {
-    const sub = this.resolve({ ...outer.path, sub: path.attr })?.subAttribute;
+    const sub = this.resolve(subPath(outer.path, path.attr))?.subAttribute;
     if (sub === undefined) throw ScimError.invalidFilter(`unknown attribute "${formatAttrPath(outer.path)}.${path.attr}"`);
     return { sub: sub.name.toLowerCase(), leaf: sub };
   }

@@ -1,5 +1,5 @@
 import { ScimError } from '../../scim/errors.js';
-import { attrPath } from '../../scim/filter/ast.js';
+import { attrPath, subPath } from '../../scim/filter/ast.js';
 import type { AttributeResolver } from '../../scim/filter/attribute-resolver.js';
 import { indexedAttrName } from '../../scim/query/indexed-values.js';
 import type { ResourceTable, SqlParams } from './resource-table.js';
@@ -32,7 +32,7 @@ export function sortExpression(sortBy: string, resolve: AttributeResolver, table
   }
   let leaf = resolved.subAttribute ?? attribute;
   if (leaf.type === 'complex') {
-    const value = resolve({ ...path, sub: 'value' })?.subAttribute;
+    const value = resolve(subPath(path, 'value'))?.subAttribute;
     if (value === undefined) throw ScimError.invalidValue(`"${sortBy}" is complex and has no "value"; sort by one of its sub-attributes.`);
     leaf = value;
   }

@@ -1,7 +1,7 @@
 import { caseFold } from '../case-fold.js';
 import { ScimError } from '../errors.js';
 import { compareCodePoints } from '../query/value-keys.js';
-import { type AttrPath, type CompareFilter, type CompareOp, type Filter, type ValuePathFilter, formatAttrPath } from './ast.js';
+import { type AttrPath, type CompareFilter, type CompareOp, type Filter, type ValuePathFilter, formatAttrPath, subPath } from './ast.js';
 import type { AttributeInfo, AttributeResolver, ResolvedAttribute } from './attribute-resolver.js';
 
 /**
@@ -92,7 +92,7 @@ function compileCompare(filter: CompareFilter, scope: Scope): Predicate {
   let subject = target(filter.path, scope);
   if (subject.leaf.type === 'complex') {
     // RFC 7644 §3.4.2.2: a complex attribute without a sub-attribute compares its "value".
-    const valuePath = { ...filter.path, sub: 'value' };
+    const valuePath = subPath(filter.path, 'value');
     if (filter.path.sub !== undefined || scope.element !== undefined || scope.resolve(valuePath) === undefined) {
       throw ScimError.invalidFilter(`"${subject.label}" is complex; compare one of its sub-attributes`);
     }
@@ -122,7 +122,7 @@ function target(path: AttrPath, scope: Scope): Target {
   if (path.uri !== undefined || path.sub !== undefined) {
     throw ScimError.invalidFilter(`inside "${outer.attr}[...]" name a sub-attribute, not "${formatAttrPath(path)}"`);
   }
-  const sub = scope.resolve({ ...outer, sub: path.attr })?.subAttribute;
+  const sub = scope.resolve(subPath(outer, path.attr))?.subAttribute;
   if (sub === undefined) throw ScimError.invalidFilter(`unknown attribute "${label}"`);
   if (sub.returned === 'never') throw notFilterable(label);
   return { label, leaf: sub, read: (element) => list(member(element, sub.name)) };

@@ -2,7 +2,7 @@
 // element binding of `emails[type eq "work"].value eq "x"` (they check the bracket and the
 // sub-attribute against different elements), cannot read `$ref` as an attribute name, and
 // have no length or nesting limits, so a hostile `?filter=` could exhaust the stack.
-import { type AttrPath, type CompareOp, type CompValue, type Filter, COMPARE_OPS } from './ast.js';
+import { type AttrPath, type CompareOp, type CompValue, type Filter, COMPARE_OPS, pathOf } from './ast.js';
 import { type Token, invalidFilterAt, tokenize } from './lexer.js';
 
 /** Bounds on untrusted filter text: characters, and nesting of (), not () and []. */
@@ -166,7 +166,7 @@ class Parser {
     if (inBracket && (colon >= 0 || sub !== undefined)) {
       this.fail(start, `inside "[...]" name a sub-attribute of the bracketed attribute, not "${text}"`);
     }
-    return { ...(colon >= 0 ? { uri: text.slice(0, colon) } : {}), attr, ...(sub === undefined ? {} : { sub }) };
+    return pathOf(colon >= 0 ? text.slice(0, colon) : undefined, attr, sub);
   }
 
   private expectClose(open: Token, kind: ')' | ']'): Token {

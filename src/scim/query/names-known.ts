@@ -1,4 +1,4 @@
-import { attrPath, type AttrPath, type Filter } from '../filter/ast.js';
+import { attrPath, type AttrPath, type Filter, subPath } from '../filter/ast.js';
 import type { AttributeResolver } from '../filter/attribute-resolver.js';
 import { parseFilter } from '../filter/parser.js';
 import type { ListRequest } from './list-request.js';
@@ -31,6 +31,6 @@ function filterPaths(filter: Filter): AttrPath[] {
     case 'not':
       return filterPaths(filter.filter);
     case 'valuePath':
-      return [filter.path, ...filterPaths(filter.filter).map((inner) => ({ ...filter.path, sub: inner.attr }))];
+      return [filter.path, ...filterPaths(filter.filter).map((inner) => subPath(filter.path, inner.attr))];
   }
 }
