@@ -28,7 +28,6 @@ import { ResourceRegistry } from '../resources/resource-registry.js';
 import { type ErrorExplainer, ResourceWriter } from '../resources/resource-writer.js';
 import type { RoleRules } from '../roles/role-rules.js';
 import { RolesService } from '../roles/roles.service.js';
-import { TenantsService } from '../tenants/tenants.service.js';
 import { type GroupDocument, toGroupDocument, withoutForeignSchemas } from './group-document.js';
 import { GroupMembersLoader } from './group-members.loader.js';
 import { GroupMembershipService } from './group-membership.service.js';
@@ -50,7 +49,6 @@ export class GroupsService {
   constructor(
     private readonly groups: GroupsRepository,
     private readonly membership: GroupMembershipService,
-    private readonly tenants: TenantsService,
     private readonly roles: RolesService,
     private readonly reader: ResourceReader,
     private readonly writer: ResourceWriter,
@@ -260,7 +258,7 @@ export class GroupsService {
   }
 
   private async rulesFor(tenant: TenantId): Promise<RoleRules> {
-    return this.roles.rulesFor(await this.tenants.require(tenant));
+    return (await this.roles.writeRulesFor(tenant)).roles;
   }
 }
 

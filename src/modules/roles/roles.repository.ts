@@ -7,15 +7,43 @@ import { RoleEntity } from '../../database/entities/role.entity.js';
 import { UniqueRoleHolderEntity } from '../../database/entities/unique-role-holder.entity.js';
 import { UserRoleEntity } from '../../database/entities/user-role.entity.js';
 import { UserEntity } from '../../database/entities/user.entity.js';
+import { PreparedSql } from '../../database/prepared-sql.js';
 import { inList, runSql } from '../../database/run-sql.js';
 import type { TenantId } from '../../domain/tenant-id.js';
+import type { TenantSettings } from '../../domain/tenant-settings.js';
 
 const CHUNK = 500;
+
+/** The tenant's settings and its role catalog as `name_key` → `name`, read together (catalogWithSettings). */
+export interface CatalogWithSettings {
+  readonly settings: TenantSettings;
+  readonly catalog: ReadonlyMap<string, string>;
+}
+
+/**
+ * The tenant row (for its settings) and its roles in one prepared statement: what every SCIM
+ * write checks against, read before its transaction. One round trip instead of two TypeORM
+ * queries (issue 15: PostgreSQL writes are bound by their round trips). `settings` is stored as
+ * simple-json text on both engines, as TenantEntity reads it.
+ */
+const CATALOG_WITH_SETTINGS = 'SELECT t.settings, r.name, r.name_key FROM tenants t LEFT JOIN roles r ON r.tenant_id = t.id WHERE t.id = $1';
 
 /** The role catalog and who holds the tenant's unique roles; every method takes the tenant first. */
 @Injectable()
 export class RolesRepository {
-  constructor(@InjectRepository(RoleEntity, ROSTER_DATA_SOURCE) private readonly rows: Repository<RoleEntity>) {}
+  constructor(
+    @InjectRepository(RoleEntity, ROSTER_DATA_SOURCE) private readonly rows: Repository<RoleEntity>,
+    private readonly prepared: PreparedSql,
+  ) {}
+
+  /** The tenant's settings and role catalog, or null when the tenant does not exist. */
+  async catalogWithSettings(tenant: TenantId): Promise<CatalogWithSettings | null> {
+    const rows = await this.prepared.all<{ settings: string; name: string | null; name_key: string | null }>(CATALOG_WITH_SETTINGS, [tenant]);
+    if (rows.length === 0) return null;
+    const catalog = new Map<string, string>();
+    for (const row of rows) if (row.name_key !== null && row.name !== null) catalog.set(row.name_key, row.name);
+    return { settings: JSON.parse(rows[0].settings) as TenantSettings, catalog };
+  }
 
   async insert(roles: RoleEntity[], manager?: EntityManager): Promise<void> {
     await (manager ? manager.getRepository(RoleEntity) : this.rows).insert(roles);

@@ -6,7 +6,8 @@ import { isForeignKeyViolation, isUniqueViolation } from '../../database/unique-
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
 import type { TenantEntity } from '../../database/entities/tenant.entity.js';
-import { asTenantId, type TenantId } from '../../domain/tenant-id.js';
+import type { TenantId } from '../../domain/tenant-id.js';
+import type { TenantSettings } from '../../domain/tenant-settings.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { RolesRepository } from './roles.repository.js';
 import { RoleRules } from './role-rules.js';
@@ -89,10 +90,14 @@ export class RolesService {
     }
   }
 
-  /** The tenant's catalog and unique roles, for one write. */
-  async rulesFor(tenant: TenantEntity): Promise<RoleRules> {
-    const roles = await this.roles.list(asTenantId(tenant.id));
-    return new RoleRules(new Map(roles.map((role) => [role.nameKey, role.name])), uniqueKeysOf(tenant));
+  /**
+   * What a SCIM write checks against, read before its transaction: the role rules and the
+   * tenant's settings, in one statement; 404 when the tenant does not exist.
+   */
+  async writeRulesFor(tenant: TenantId): Promise<{ readonly roles: RoleRules; readonly settings: TenantSettings }> {
+    const found = await this.roles.catalogWithSettings(tenant);
+    if (found === null) throw ScimError.notFound('Tenant', tenant);
+    return { roles: new RoleRules(found.catalog, uniqueKeysIn(found.settings)), settings: found.settings };
   }
 
   /** Each user's effective roles (direct ∪ its groups'), in the catalog's spelling, sorted; none while inactive or deleted. */
@@ -148,7 +153,11 @@ export class RolesService {
 }
 
 function uniqueKeysOf(tenant: TenantEntity): Set<string> {
-  return new Set(tenant.settings.uniqueRoles.map(caseFold));
+  return uniqueKeysIn(tenant.settings);
+}
+
+function uniqueKeysIn(settings: TenantSettings): Set<string> {
+  return new Set(settings.uniqueRoles.map(caseFold));
 }
 
 function toRoleView(role: RoleEntity, uniqueKeys: ReadonlySet<string>): RoleView {

@@ -30,7 +30,6 @@ import { ResourceRegistry } from '../resources/resource-registry.js';
 import { type ErrorExplainer, ResourceWriter } from '../resources/resource-writer.js';
 import type { RoleRules } from '../roles/role-rules.js';
 import { RolesService } from '../roles/roles.service.js';
-import { TenantsService } from '../tenants/tenants.service.js';
 import { roleNamesOf, toUserDocument, withCanonicalRoles, type UserDocument } from './user-document.js';
 import { UserGroupsLoader } from './user-groups.loader.js';
 import { USERS } from './user.definition.js';
@@ -64,7 +63,6 @@ export class UsersService implements OnModuleInit {
   constructor(
     private readonly users: UsersRepository,
     private readonly membership: GroupMembershipService,
-    private readonly tenants: TenantsService,
     private readonly roles: RolesService,
     private readonly reader: ResourceReader,
     private readonly writer: ResourceWriter,
@@ -247,8 +245,8 @@ export class UsersService implements OnModuleInit {
   }
 
   private async rulesFor(tenant: TenantId): Promise<WriteRules> {
-    const tenantEntity = await this.tenants.require(tenant);
-    return { roles: await this.roles.rulesFor(tenantEntity), userNameFormat: tenantEntity.settings.userNameFormat };
+    const { roles, settings } = await this.roles.writeRulesFor(tenant);
+    return { roles, userNameFormat: settings.userNameFormat };
   }
 
   /** The stored document (library grants taken out: they are rows) and what the rules check. */
