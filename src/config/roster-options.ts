@@ -66,6 +66,8 @@ export interface WebhookOptions {
   readonly pollMs: number;
   /** Whether this process delivers at all: the CLI, a short-lived process, does not. No env var. */
   readonly deliver: boolean;
+  /** Most deliveries one endpoint has pending at once (webhook-fan-out.ts); default 1,000. No env var. */
+  readonly pendingWindow?: number;
 }
 
 /**

@@ -56,6 +56,24 @@ describe.each(databaseKinds())('Webhook deliveries across restarts on %s', (kind
     expect(JSON.parse(webhook.body)).toMatchObject({ type: 'user.created' });
   });
 
+  it("holds at most its pending window of an endpoint's deliveries; the rest of its events wait in the stream", async () => {
+    roster = await startRosterOn(database.options, webhooks({ retryDelaysMs: [3_600_000], pendingWindow: 2 }));
+    receiver.answer = () => 503;
+    const { tenantId, webhookId, token } = await setUp(receiver.url());
+    const users = usersApi(roster, token);
+    for (const n of [1, 2, 3, 4]) expect((await users.create({ userName: `backlog-${n}@example.com` })).status).toBe(201);
+    const service = roster;
+    // Two deliveries, each tried once and waiting an hour; the other two events are not yet deliveries.
+    await eventually(async () => (await deliveriesOn(service, tenantId, webhookId)).filter((delivery) => delivery.attempts === 1).length === 2, 'two attempts', 5000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const deliveries = await deliveriesOn(service, tenantId, webhookId);
+    expect(deliveries.map((delivery) => [delivery.status, delivery.attempts, delivery.lastStatus])).toEqual([
+      ['pending', 1, 503],
+      ['pending', 1, 503],
+    ]);
+    expect(receiver.received).toHaveLength(2);
+  });
+
   it('delivers after a restart what failed before it (at least once)', async () => {
     roster = await startRosterOn(database.options, webhooks({ retryDelaysMs: [1500] }));
     const { tenantId, webhookId, token } = await setUp(receiver.url());

@@ -32,6 +32,8 @@ export interface FanOutCandidate {
   readonly types: readonly string[];
   readonly fannedOutThrough: number;
   readonly streamEnd: number;
+  /** Its deliveries still pending, counted in the same statement (the fan-out's window). */
+  readonly pending: number;
 }
 
 export interface NewDelivery {
@@ -57,6 +59,14 @@ export interface ClaimRequest {
 const DELIVERY_COLUMNS = ['id', 'tenant_id', 'endpoint_id', 'event_seq', 'event_id', 'event_type', 'status', 'attempts', 'step', 'next_attempt_at', 'created_at'];
 
 /** Webhook deliveries: fan-out, leases, attempts' outcomes and the history per endpoint. */
+/** What a dispatcher pass has to do (WebhookDeliveriesRepository.dueWork). */
+export interface DueWork {
+  /** Some enabled endpoint is behind its tenant's stream. */
+  readonly fanOut: boolean;
+  /** Some pending delivery's next attempt is due. */
+  readonly deliveries: boolean;
+}
+
 @Injectable()
 export class WebhookDeliveriesRepository {
   constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {}
@@ -72,35 +82,34 @@ export class WebhookDeliveriesRepository {
    * up to it is committed (the events migration).
    */
   async fanOutCandidates(limit: number, manager: EntityManager): Promise<FanOutCandidate[]> {
-    const rows = await runSql<{ id: string; tenant_id: string; types: string; fanned_out_seq: number | string; last_seq: number | string }>(
+    const rows = await runSql<{ id: string; tenant_id: string; types: string; fanned_out_seq: number | string; last_seq: number | string; pending: number | string }>(
       manager,
-      `SELECT e.id, e.tenant_id, e.types, e.fanned_out_seq, p.last_seq FROM webhook_endpoints e
+      `SELECT e.id, e.tenant_id, e.types, e.fanned_out_seq, p.last_seq,
+              (SELECT COUNT(*) FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.status = 'pending') AS pending
+       FROM webhook_endpoints e
        JOIN stream_positions p ON p.tenant_id = e.tenant_id AND p.stream = 'events'
        WHERE e.enabled = TRUE AND p.last_seq > e.fanned_out_seq
        ORDER BY e.id LIMIT ${Math.trunc(limit)}${this.postgres ? ' FOR UPDATE OF e SKIP LOCKED' : ''}`,
     );
-    return rows.map((row) => ({ id: row.id, tenantId: row.tenant_id as TenantId, types: JSON.parse(row.types) as string[], fannedOutThrough: Number(row.fanned_out_seq), streamEnd: Number(row.last_seq) }));
+    return rows.map((row) => ({ id: row.id, tenantId: row.tenant_id as TenantId, types: JSON.parse(row.types) as string[], fannedOutThrough: Number(row.fanned_out_seq), streamEnd: Number(row.last_seq), pending: Number(row.pending) }));
   }
 
-  /** Whether any endpoint is behind its stream: a plain read, so that an idle replica's pass opens no transaction. */
-  async anyFanOutDue(): Promise<boolean> {
-    const rows = await runSql(
+  /**
+   * Whether any endpoint is behind its stream, and whether any delivery is due (a lease may still
+   * hold it): one plain read, so that an idle replica's pass opens no transaction, and a busy one's
+   * pass costs one round trip before it fans out or claims, not two (issue 15: every commit and
+   * every finished attempt starts a pass).
+   */
+  async dueWork(now: IsoTimestamp): Promise<DueWork> {
+    const rows = await runSql<{ fan_out: number | string; deliveries: number | string }>(
       this.dataSource.manager,
-      `SELECT 1 AS due FROM webhook_endpoints e JOIN stream_positions p ON p.tenant_id = e.tenant_id AND p.stream = 'events'
-       WHERE e.enabled = TRUE AND p.last_seq > e.fanned_out_seq LIMIT 1`,
+      `SELECT
+         CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints e JOIN stream_positions p ON p.tenant_id = e.tenant_id AND p.stream = 'events'
+                           WHERE e.enabled = TRUE AND p.last_seq > e.fanned_out_seq) THEN 1 ELSE 0 END AS fan_out,
+         CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= :now) THEN 1 ELSE 0 END AS deliveries`,
+      { now },
     );
-    return rows.length > 0;
-  }
-
-  /** Whether any delivery is due (a lease may still hold it): a plain read before claiming in a transaction. */
-  async anyDue(now: IsoTimestamp): Promise<boolean> {
-    const rows = await runSql(this.dataSource.manager, `SELECT 1 AS due FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= :now LIMIT 1`, { now });
-    return rows.length > 0;
-  }
-
-  async pendingCount(endpointId: string, manager: EntityManager): Promise<number> {
-    const rows = await runSql<{ n: number | string }>(manager, `SELECT COUNT(*) AS n FROM webhook_deliveries WHERE endpoint_id = :endpointId AND status = 'pending'`, { endpointId });
-    return Number(rows[0]?.n ?? 0);
+    return { fanOut: Number(rows[0]?.fan_out) === 1, deliveries: Number(rows[0]?.deliveries) === 1 };
   }
 
   async insert(deliveries: readonly NewDelivery[], manager: EntityManager): Promise<void> {

@@ -11,6 +11,7 @@ import { ResourceChanges } from '../resources/resource-changes.js';
 import { nextAttemptAfter } from './retry-schedule.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import type { AttemptResult, LeasedDelivery } from './webhook-delivery.js';
+import type { WebhookTarget } from './webhook-endpoint.js';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 import { WebhookFanOut } from './webhook-fan-out.js';
 import { signatureHeader } from './webhook-secret.js';
@@ -125,8 +126,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async runPass(): Promise<void> {
     try {
-      if (await this.deliveries.anyFanOutDue()) await this.fanOut.run();
-      if (this.attempts.size < MAX_IN_FLIGHT && (await this.deliveries.anyDue(nowIso()))) await this.claimAndSend();
+      const due = await this.deliveries.dueWork(nowIso());
+      // A fan-out that created deliveries made them due now: no second look needed.
+      const created = due.fanOut ? await this.fanOut.run() : 0;
+      if (this.attempts.size < MAX_IN_FLIGHT && (due.deliveries || created > 0)) await this.claimAndSend();
       if (this.failing) this.logger.log('webhook deliveries resumed');
       this.failing = false;
     } catch (error) {
@@ -155,12 +158,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         manager,
       ),
     );
-    for (const delivery of leased) this.start(delivery);
+    // Each endpoint of the claim is read once, however many of its deliveries were leased.
+    const targets = new Map<string, Promise<WebhookTarget | undefined>>();
+    for (const delivery of leased) {
+      let target = targets.get(delivery.endpointId);
+      if (target === undefined) targets.set(delivery.endpointId, (target = this.endpoints.target(delivery.endpointId, nowIso())));
+      this.start(delivery, target);
+    }
   }
 
-  private start(delivery: LeasedDelivery): void {
+  private start(delivery: LeasedDelivery, endpoint: Promise<WebhookTarget | undefined>): void {
     const abort = new AbortController();
-    const done = this.attempt(delivery, abort.signal)
+    const done = this.attempt(delivery, endpoint, abort.signal)
       .catch((error: unknown) => this.logger.warn(`webhook delivery ${delivery.id} not recorded (its lease runs out, then it is sent again): ${String(error)}`))
       .finally(() => {
         this.attempts.delete(delivery.id);
@@ -169,8 +178,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.attempts.set(delivery.id, { endpointId: delivery.endpointId, abort, done });
   }
 
-  private async attempt(delivery: LeasedDelivery, signal: AbortSignal): Promise<void> {
-    const target = await this.endpoints.target(delivery.endpointId, nowIso());
+  private async attempt(delivery: LeasedDelivery, endpoint: Promise<WebhookTarget | undefined>, signal: AbortSignal): Promise<void> {
+    const target = await endpoint;
     if (target === undefined) return; // disabled or deleted meanwhile: its deliveries were cancelled with it
     const event = await this.events.at(asTenantId(delivery.tenantId), delivery.eventPosition);
     if (event === undefined) {

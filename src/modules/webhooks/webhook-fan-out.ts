@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
+import type { RosterOptions } from '../../config/roster-options.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { nowIso } from '../../database/timestamps.js';
 import { appendOrderedId } from '../../domain/append-ordered-id.js';
@@ -24,18 +26,23 @@ export const PENDING_WINDOW = 1000;
  */
 @Injectable()
 export class WebhookFanOut {
+  private readonly pendingWindow: number;
+
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly events: EventsService,
     private readonly deliveries: WebhookDeliveriesRepository,
-  ) {}
+    @Inject(ROSTER_OPTIONS) options: RosterOptions,
+  ) {
+    this.pendingWindow = options.webhooks.pendingWindow ?? PENDING_WINDOW;
+  }
 
   /** One pass over the endpoints behind their stream; how many deliveries it created. */
   run(): Promise<number> {
     return this.transactions.run(async (manager) => {
       let created = 0;
       for (const endpoint of await this.deliveries.fanOutCandidates(ENDPOINTS_PER_PASS, manager)) {
-        const room = PENDING_WINDOW - (await this.deliveries.pendingCount(endpoint.id, manager));
+        const room = this.pendingWindow - endpoint.pending;
         if (room <= 0) continue;
         const limit = Math.min(room, EVENTS_PER_PASS);
         const events = await this.events.positionsBetween(endpoint.tenantId, endpoint.fannedOutThrough, endpoint.streamEnd, limit, manager);
