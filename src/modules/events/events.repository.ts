@@ -69,9 +69,12 @@ export class EventsRepository {
   }
 
   /** One event by its position, or undefined once retention has purged it. */
-  async at(tenant: TenantId, position: StreamPosition): Promise<RosterEvent | undefined> {
-    const rows = await runSql<EventRow>(this.dataSource.manager, `SELECT * FROM events WHERE tenant_id = :tenant AND seq = :position`, { tenant, position });
-    return rows[0] === undefined ? undefined : toEvent(rows[0]);
+  /** The tenant's events at these positions (a webhook claim's), by position; purged ones are absent. */
+  async atPositions(tenant: TenantId, positions: readonly StreamPosition[]): Promise<Map<StreamPosition, RosterEvent>> {
+    if (positions.length === 0) return new Map();
+    const params: Record<string, unknown> = { tenant };
+    const rows = await runSql<EventRow>(this.dataSource.manager, `SELECT * FROM events WHERE tenant_id = :tenant AND seq IN (${inList('p', positions, params)})`, params);
+    return new Map(rows.map((row) => [Number(row.seq), toEvent(row)]));
   }
 
   /** Deletes up to `batch` rows of the tenant older than `cutoff`; how many it deleted. */

@@ -44,9 +44,9 @@ export class EventsService {
     return this.events.positionsBetween(tenant, after, through, limit, manager);
   }
 
-  /** One event by its position, or undefined once retention has purged it. */
-  at(tenant: TenantId, position: StreamPosition): Promise<RosterEvent | undefined> {
-    return this.events.at(tenant, position);
+  /** The tenant's events at these positions, by position; one purged by retention is absent. */
+  atPositions(tenant: TenantId, positions: readonly StreamPosition[]): Promise<Map<StreamPosition, RosterEvent>> {
+    return this.events.atPositions(tenant, positions);
   }
 
   activityOf(tenant: TenantId, connectionIds: readonly string[], now = new Date()): Promise<Map<string, ConnectionActivity>> {

@@ -5,6 +5,7 @@ import type { RosterOptions } from '../../config/roster-options.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { nowIso } from '../../database/timestamps.js';
 import { asTenantId } from '../../domain/tenant-id.js';
+import type { RosterEvent, StreamPosition } from '../events/event.js';
 import { EventsService } from '../events/events.service.js';
 import { RosterMetrics } from '../metrics/roster-metrics.js';
 import { ResourceChanges } from '../resources/resource-changes.js';
@@ -37,6 +38,12 @@ interface Attempt {
   readonly endpointId: string;
   readonly abort: AbortController;
   readonly done: Promise<void>;
+}
+
+/** What the attempts of one claim read together: their endpoints, and their tenants' events by position. */
+interface ClaimReads {
+  readonly target: Promise<WebhookTarget | undefined> | undefined;
+  readonly events: Promise<ReadonlyMap<StreamPosition, RosterEvent>> | undefined;
 }
 
 /**
@@ -158,18 +165,23 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         manager,
       ),
     );
-    // Each endpoint of the claim is read once, however many of its deliveries were leased.
+    // The claim's endpoints and events are read once each (a row per endpoint, a statement per
+    // tenant), not once per delivery: every delivery is a round trip fewer (issue 15).
     const targets = new Map<string, Promise<WebhookTarget | undefined>>();
+    const events = new Map<string, Promise<Map<StreamPosition, RosterEvent>>>();
     for (const delivery of leased) {
-      let target = targets.get(delivery.endpointId);
-      if (target === undefined) targets.set(delivery.endpointId, (target = this.endpoints.target(delivery.endpointId, nowIso())));
-      this.start(delivery, target);
+      if (!targets.has(delivery.endpointId)) targets.set(delivery.endpointId, this.endpoints.target(delivery.endpointId, nowIso()));
+      if (!events.has(delivery.tenantId)) {
+        const positions = leased.filter((other) => other.tenantId === delivery.tenantId).map((other) => other.eventPosition);
+        events.set(delivery.tenantId, this.events.atPositions(asTenantId(delivery.tenantId), positions));
+      }
     }
+    for (const delivery of leased) this.start(delivery, { target: targets.get(delivery.endpointId), events: events.get(delivery.tenantId) });
   }
 
-  private start(delivery: LeasedDelivery, endpoint: Promise<WebhookTarget | undefined>): void {
+  private start(delivery: LeasedDelivery, reads: ClaimReads): void {
     const abort = new AbortController();
-    const done = this.attempt(delivery, endpoint, abort.signal)
+    const done = this.attempt(delivery, reads, abort.signal)
       .catch((error: unknown) => this.logger.warn(`webhook delivery ${delivery.id} not recorded (its lease runs out, then it is sent again): ${String(error)}`))
       .finally(() => {
         this.attempts.delete(delivery.id);
@@ -178,10 +190,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.attempts.set(delivery.id, { endpointId: delivery.endpointId, abort, done });
   }
 
-  private async attempt(delivery: LeasedDelivery, endpoint: Promise<WebhookTarget | undefined>, signal: AbortSignal): Promise<void> {
-    const target = await endpoint;
+  private async attempt(delivery: LeasedDelivery, reads: ClaimReads, signal: AbortSignal): Promise<void> {
+    const target = await reads.target;
     if (target === undefined) return; // disabled or deleted meanwhile: its deliveries were cancelled with it
-    const event = await this.events.at(asTenantId(delivery.tenantId), delivery.eventPosition);
+    const event = (await reads.events)?.get(delivery.eventPosition);
     if (event === undefined) {
       await this.record(delivery, { kind: 'failed', status: null, error: 'the event is no longer retained' }, 'failed');
       return;
