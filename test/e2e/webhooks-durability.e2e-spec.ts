@@ -1,4 +1,8 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ROSTER_DATA_SOURCE } from '../../src/config/injection-tokens.js';
 import { DEFAULT_OPTIONS, type RosterOptions } from '../../src/config/roster-options.js';
+import { EventsRetention } from '../../src/modules/events/events-retention.js';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { startRosterOn, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
@@ -72,6 +76,27 @@ describe.each(databaseKinds())('Webhook deliveries across restarts on %s', (kind
       ['pending', 1, 503],
     ]);
     expect(receiver.received).toHaveLength(2);
+  });
+
+  it('fails a delivery whose event retention purged before its retry, and sends nothing for it', async () => {
+    roster = await startRosterOn(database.options, webhooks({ retryDelaysMs: [1500] }));
+    receiver.answer = () => 503;
+    const { tenantId, webhookId, token } = await setUp(receiver.url());
+    const service = roster;
+    expect((await service.http.request('PATCH', `/admin/tenants/${tenantId}`, { token: TEST_ADMIN_TOKEN, body: { settings: { retentionDays: 30 } } })).status).toBe(200);
+    expect((await usersApi(service, token).create({ userName: 'purged@example.com' })).status).toBe(201);
+    await eventually(async () => (await deliveriesOn(service, tenantId, webhookId))[0]?.attempts === 1, 'the first attempt', 5000);
+    receiver.answer = () => 200;
+    const dataSource = service.app.get<string, DataSource>(getDataSourceToken(ROSTER_DATA_SOURCE) as string);
+    const aged = new Date(Date.now() - 31 * 86_400_000).toISOString();
+    await dataSource.query(`UPDATE events SET occurred_at = ${kind === 'postgres' ? '$1' : '?'}`, [aged]);
+    expect((await service.app.get(EventsRetention).purge(new Date())).events).toBeGreaterThan(0);
+    const [failed] = await eventually(async () => {
+      const deliveries = await deliveriesOn(service, tenantId, webhookId);
+      return deliveries[0]?.status === 'failed' && deliveries;
+    }, 'the retry', 8000);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 2, lastError: 'the event is no longer retained' });
+    expect(receiver.received).toHaveLength(1);
   });
 
   it('delivers after a restart what failed before it (at least once)', async () => {
