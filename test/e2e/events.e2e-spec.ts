@@ -216,7 +216,14 @@ describe.each(databaseKinds())('Change events on %s', (kind) => {
     const other = await createTenantWithConnection(roster.http);
     const theirs = (await pullAll(roster, other.tenantId)).events;
     expect(theirs.map((event) => [event.type, event.tenantId, event.resource.id])).toEqual([['connection.created', other.tenantId, other.connectionId]]);
-    expect((await roster.http.get(`/admin/tenants/00000000-0000-0000-0000-000000000000/events`, { token: TEST_ADMIN_TOKEN })).status).toBe(404);
+    const unknown = '/admin/tenants/00000000-0000-0000-0000-000000000000/events';
+    expect((await roster.http.get(unknown, { token: TEST_ADMIN_TOKEN })).status).toBe(404);
+    // An unknown tenant is a 404 before a cursor it never handed out is a 400.
+    expect((await roster.http.get(`${unknown}?after=nonsense`, { token: TEST_ADMIN_TOKEN })).status).toBe(404);
+    // A known tenant past its last event: an empty page, not a 404.
+    const end = await roster.http.get<StreamPage<EventJson>>(`/admin/tenants/${other.tenantId}/events?after=${encodeURIComponent(String((await pullAll(roster, other.tenantId)).cursor))}`, { token: TEST_ADMIN_TOKEN });
+    expect(end.status).toBe(200);
+    expect(end.body.data).toEqual([]);
   });
 
   it('keeps the audit log of events and refused writes, with actor, request id and client address, and never a password', async () => {
