@@ -55,7 +55,8 @@ describe.each(databaseKinds())('GET by id in one statement on %s', (kind) => {
     expect(created.text).toBe((await users.get(userId)).text);
     for (const name of AWKWARD_NAMES) expectStatus(await groups.create({ displayName: name, members: [{ value: userId }] }), 201);
 
-    // The write's answer is rendered with the loaders' own queries.
+    // The write's answer is rendered with the loaders' own queries (its unchanged grants as the write read
+    // them, through grantsOf, the grants loader's query).
     const written = await users.patch(userId, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Awkward "One"' }] });
     expectStatus(written, 200);
     const answer = await users.get(userId);

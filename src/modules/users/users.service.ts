@@ -102,6 +102,7 @@ export class UsersService implements OnModuleInit {
     const document = this.prepare(rules, validateResource(body, USERS.type.context));
     const now = nowIso();
     const changes = await this.changesFrom(document, null, now);
+    let granted: readonly string[] = [];
     const user = await this.writer.create(
       USERS,
       tenant,
@@ -118,6 +119,7 @@ export class UsersService implements OnModuleInit {
           await this.users.insert(row, manager);
         }
         const libraryIds = await this.libraries.resolve(tenant, document.libraryRefs, manager);
+        granted = libraryIds;
         return {
           row,
           restoredFrom,
@@ -145,8 +147,12 @@ export class UsersService implements OnModuleInit {
       explainUserWrite(() => document.userName),
     );
     // A user inserted just now (version 1; a restored one has moved on from its deletion) is in no
-    // group: nobody could name its id in a group before this answer.
-    const known = user.version === 1 ? new Map<string, AttributeValues>([['groups', []]]) : undefined;
+    // group: nobody could name its id in a group before this answer. Nor has it a grant it was not
+    // created with: created without any, its answer needs no read of them.
+    const known =
+      user.version === 1
+        ? new Map<string, AttributeValues>([['groups', []], ...(granted.length === 0 ? ([[`${ACCESS_USER_SCHEMA}:libraries`, []]] as const) : [])])
+        : undefined;
     const resource = await this.reader.render(USERS, this.loaders, tenant, user, projection, known);
     return ResourceAnswer.created(user.version, resource, this.reader.locationOf(USERS, user.id));
   }
