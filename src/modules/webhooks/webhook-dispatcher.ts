@@ -170,10 +170,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const targets = new Map<string, Promise<WebhookTarget | undefined>>();
     const events = new Map<string, Promise<Map<StreamPosition, RosterEvent>>>();
     for (const delivery of leased) {
-      if (!targets.has(delivery.endpointId)) targets.set(delivery.endpointId, this.endpoints.target(delivery.endpointId, nowIso()));
+      if (!targets.has(delivery.endpointId)) targets.set(delivery.endpointId, awaitedLater(this.endpoints.target(delivery.endpointId, nowIso())));
       if (!events.has(delivery.tenantId)) {
         const positions = leased.filter((other) => other.tenantId === delivery.tenantId).map((other) => other.eventPosition);
-        events.set(delivery.tenantId, this.events.atPositions(asTenantId(delivery.tenantId), positions));
+        events.set(delivery.tenantId, awaitedLater(this.events.atPositions(asTenantId(delivery.tenantId), positions)));
       }
     }
     for (const delivery of leased) this.start(delivery, { target: targets.get(delivery.endpointId), events: events.get(delivery.tenantId) });
@@ -273,4 +273,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.metrics.webhookAttempt('gone');
     this.logger.warn(`webhook endpoint ${delivery.endpointId} answered 410 Gone and is disabled`);
   }
+}
+
+/**
+ * A read shared by a claim's attempts. Each attempt that needs it awaits it and reports its
+ * failure; one that ends early (its endpoint disabled meanwhile) never awaits the events, whose
+ * failure must then not surface as an unhandled rejection, which would stop the process.
+ */
+function awaitedLater<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
 }
