@@ -43,6 +43,13 @@ export class EffectiveAccessService {
   async of(tenant: TenantId, userIds: readonly string[], manager?: EntityManager): Promise<Map<string, EffectiveAccess>> {
     const unique = [...new Set(userIds)];
     if (unique.length === 0) return new Map();
+    // One user in a write (a user's own write, a member added or removed): the access endpoint's
+    // one statement, in the transaction, instead of the two that read many users at once.
+    if (unique.length === 1 && manager !== undefined) {
+      const [id] = unique;
+      const found = await this.stored.findIn(manager, tenant, id);
+      return new Map([[id, found === null || !found.active ? NONE : { roles: [...found.roleNames].sort(), libraries: found.libraries }]]);
+    }
     const roles = await this.roles.effectiveRolesOf(tenant, unique, manager);
     const libraries = await this.libraries.effectiveOf(tenant, unique, manager);
     return new Map(
