@@ -68,7 +68,6 @@ export class EventsRepository {
     return rows.map((row) => ({ position: Number(row.seq), id: row.event_id, type: row.type }));
   }
 
-  /** One event by its position, or undefined once retention has purged it. */
   /** The tenant's events at these positions (a webhook claim's), by position; purged ones are absent. */
   async atPositions(tenant: TenantId, positions: readonly StreamPosition[]): Promise<Map<StreamPosition, RosterEvent>> {
     if (positions.length === 0) return new Map();

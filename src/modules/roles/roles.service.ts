@@ -5,7 +5,6 @@ import { nowIso } from '../../database/timestamps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/unique-violation.js';
 import { caseFold } from '../../scim/case-fold.js';
 import { ScimError } from '../../scim/errors.js';
-import type { TenantEntity } from '../../database/entities/tenant.entity.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { TenantSettings } from '../../domain/tenant-settings.js';
 import { TenantsService } from '../tenants/tenants.service.js';
@@ -135,7 +134,7 @@ export class RolesService {
   }
 
   async uniqueRoleKeys(tenant: TenantId): Promise<Set<string>> {
-    return uniqueKeysOf(await this.tenants.require(tenant));
+    return uniqueKeysIn((await this.tenants.require(tenant)).settings);
   }
 
   private async setUnique(tenant: TenantId, key: string, unique: boolean): Promise<void> {
@@ -150,10 +149,6 @@ export class RolesService {
     if (!role) throw ScimError.notFound('Role', id);
     return role;
   }
-}
-
-function uniqueKeysOf(tenant: TenantEntity): Set<string> {
-  return uniqueKeysIn(tenant.settings);
 }
 
 function uniqueKeysIn(settings: TenantSettings): Set<string> {

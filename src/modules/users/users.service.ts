@@ -149,10 +149,11 @@ export class UsersService implements OnModuleInit {
     // A user inserted just now (version 1; a restored one has moved on from its deletion) is in no
     // group: nobody could name its id in a group before this answer. Nor has it a grant it was not
     // created with: created without any, its answer needs no read of them.
-    const known =
-      user.version === 1
-        ? new Map<string, AttributeValues>([['groups', []], ...(granted.length === 0 ? ([[`${ACCESS_USER_SCHEMA}:libraries`, []]] as const) : [])])
-        : undefined;
+    const known = new Map<string, AttributeValues>();
+    if (user.version === 1) {
+      known.set('groups', []);
+      if (granted.length === 0) known.set(`${ACCESS_USER_SCHEMA}:libraries`, []);
+    }
     const resource = await this.reader.render(USERS, this.loaders, tenant, user, projection, known);
     return ResourceAnswer.created(user.version, resource, this.reader.locationOf(USERS, user.id));
   }

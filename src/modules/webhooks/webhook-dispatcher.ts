@@ -42,8 +42,8 @@ interface Attempt {
 
 /** What the attempts of one claim read together: their endpoints, and their tenants' events by position. */
 interface ClaimReads {
-  readonly target: Promise<WebhookTarget | undefined> | undefined;
-  readonly events: Promise<ReadonlyMap<StreamPosition, RosterEvent>> | undefined;
+  readonly target: Promise<WebhookTarget | undefined>;
+  readonly events: Promise<ReadonlyMap<StreamPosition, RosterEvent>>;
 }
 
 /**
@@ -168,15 +168,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     // The claim's endpoints and events are read once each (a row per endpoint, a statement per
     // tenant), not once per delivery: every delivery is a round trip fewer (issue 15).
     const targets = new Map<string, Promise<WebhookTarget | undefined>>();
-    const events = new Map<string, Promise<Map<StreamPosition, RosterEvent>>>();
+    const events = new Map<string, Promise<ReadonlyMap<StreamPosition, RosterEvent>>>();
     for (const delivery of leased) {
-      if (!targets.has(delivery.endpointId)) targets.set(delivery.endpointId, awaitedLater(this.endpoints.target(delivery.endpointId, nowIso())));
-      if (!events.has(delivery.tenantId)) {
-        const positions = leased.filter((other) => other.tenantId === delivery.tenantId).map((other) => other.eventPosition);
-        events.set(delivery.tenantId, awaitedLater(this.events.atPositions(asTenantId(delivery.tenantId), positions)));
-      }
+      const { endpointId, tenantId } = delivery;
+      this.start(delivery, {
+        target: sharedRead(targets, endpointId, () => this.endpoints.target(endpointId, nowIso())),
+        events: sharedRead(events, tenantId, () =>
+          this.events.atPositions(
+            asTenantId(tenantId),
+            leased.filter((other) => other.tenantId === tenantId).map((other) => other.eventPosition),
+          ),
+        ),
+      });
     }
-    for (const delivery of leased) this.start(delivery, { target: targets.get(delivery.endpointId), events: events.get(delivery.tenantId) });
   }
 
   private start(delivery: LeasedDelivery, reads: ClaimReads): void {
@@ -193,7 +197,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async attempt(delivery: LeasedDelivery, reads: ClaimReads, signal: AbortSignal): Promise<void> {
     const target = await reads.target;
     if (target === undefined) return; // disabled or deleted meanwhile: its deliveries were cancelled with it
-    const event = (await reads.events)?.get(delivery.eventPosition);
+    const event = (await reads.events).get(delivery.eventPosition);
     if (event === undefined) {
       await this.record(delivery, { kind: 'failed', status: null, error: 'the event is no longer retained' }, 'failed');
       return;
@@ -276,11 +280,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 }
 
 /**
- * A read shared by a claim's attempts. Each attempt that needs it awaits it and reports its
- * failure; one that ends early (its endpoint disabled meanwhile) never awaits the events, whose
- * failure must then not surface as an unhandled rejection, which would stop the process.
+ * The read of `key` shared by a claim's attempts, started by the first that needs it. Each attempt
+ * that needs it awaits it and reports its failure; one that ends early (its endpoint disabled
+ * meanwhile) never awaits the events, whose failure must then not surface as an unhandled
+ * rejection, which would stop the process.
  */
-function awaitedLater<T>(read: Promise<T>): Promise<T> {
-  read.catch(() => undefined);
-  return read;
+function sharedRead<T>(reads: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let shared = reads.get(key);
+  if (shared === undefined) {
+    shared = read();
+    shared.catch(() => undefined);
+    reads.set(key, shared);
+  }
+  return shared;
 }
