@@ -187,12 +187,17 @@ function projectElement(element: unknown, subs: ReadonlyMap<string, boolean>): u
   // The usual case (every sub-attribute returned, each spelled once) is the element itself, as a
   // `keep` member's value is: projection builds a new resource but never changes a value.
   const twice = hasTwoSpellings(folded);
-  if (!twice && folded.every((name) => subs.get(name) !== false)) return element;
+  if (!twice && everySubReturned(folded, subs)) return element;
   const kept = new ProjectedObject(twice);
   for (let i = 0; i < keys.length; i++) {
     if (subs.get(folded[i]) !== false) kept.set(keys[i], element[keys[i]], folded[i]);
   }
   return kept.object;
+}
+
+function everySubReturned(folded: readonly string[], subs: ReadonlyMap<string, boolean>): boolean {
+  for (let i = 0; i < folded.length; i++) if (subs.get(folded[i]) === false) return false;
+  return true;
 }
 
 /**
@@ -203,7 +208,9 @@ const FOLDED_NAMES_KEPT = 4096;
 const foldedNames = new Map<string, string>();
 
 function foldedKeys(keys: readonly string[]): string[] {
-  return keys.map((key) => {
+  const result = new Array<string>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     let folded = foldedNames.get(key);
     if (folded === undefined) {
       folded = key.toLowerCase();
@@ -211,8 +218,9 @@ function foldedKeys(keys: readonly string[]): string[] {
       if (foldedNames.size >= FOLDED_NAMES_KEPT) foldedNames.clear();
       foldedNames.set(key, folded);
     }
-    return folded;
-  });
+    result[i] = folded;
+  }
+  return result;
 }
 
 /** Whether two keys spell one name (RFC 7643 §2.1). Most objects have a handful of keys, compared in pairs; a large one (a client's own extension) goes through a set. */
