@@ -143,6 +143,35 @@ describe('projectResource', () => {
   });
 });
 
+describe('projectResource under the default projection', () => {
+  const { password: _password, ...clean } = user;
+  const cleanWithMeta = { ...clean, meta };
+
+  it('answers a resource it keeps whole with that resource itself', () => {
+    expect(projectResource(cleanWithMeta, {}, users)).toBe(cleanWithMeta);
+  });
+
+  // Each resource differs from the clean one by one member the default projection changes: the
+  // answer is a new object without that change, never the resource given.
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['a returned: never attribute (password)', { ...cleanWithMeta, password: 'secret' }, cleanWithMeta],
+    ['an empty string', { ...cleanWithMeta, nickName: '' }, cleanWithMeta],
+    ['a null value', { ...cleanWithMeta, title: null }, cleanWithMeta],
+    ['an empty multi-valued attribute', { ...cleanWithMeta, phoneNumbers: [] }, cleanWithMeta],
+    ['an unassigned element among assigned ones', { ...cleanWithMeta, emails: [...user.emails, null] }, cleanWithMeta],
+    ['an element with nothing assigned', { ...cleanWithMeta, emails: [...user.emails, { value: '' }] }, cleanWithMeta],
+    ['an empty extension', { ...cleanWithMeta, [ACCESS_USER_SCHEMA]: {} }, cleanWithMeta],
+    ['an extension with only unassigned members', { ...cleanWithMeta, [ENT]: { department: '' } }, { ...clean, [ENT]: undefined, meta }],
+    ['a returned: request attribute of an extension', { ...cleanWithMeta, [ACCESS_USER_SCHEMA]: { effectiveRoles: ['admin'] } }, cleanWithMeta],
+    ['a name spelled twice', { ...cleanWithMeta, DisplayName: 'again' }, { ...clean, displayName: undefined, DisplayName: 'again', meta }],
+    ['a sub-attribute spelled twice', { ...cleanWithMeta, name: { givenName: 'Ada', GivenName: 'Augusta' } }, { ...cleanWithMeta, name: { GivenName: 'Augusta' } }],
+  ])('answers a new resource for %s', (_change, resource, expected) => {
+    const projected = projectResource(resource, {}, users);
+    expect(projected).not.toBe(resource);
+    expect(JSON.stringify(projected)).toBe(JSON.stringify(expected));
+  });
+});
+
 describe('requestedTopLevelAttributes', () => {
   const requested = (projection: Projection, context = groups): string[] => [...requestedTopLevelAttributes(projection, context)].sort();
 

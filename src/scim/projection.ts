@@ -137,16 +137,20 @@ export function requestedTopLevelAttributes(projection: Projection, context: Res
 }
 
 /**
- * RFC 7644 §3.4.2.5 and §3.9: a new resource holding only what the client asked for. `returned:
+ * RFC 7644 §3.4.2.5 and §3.9: the resource holding only what the client asked for. `returned:
  * never` values (password) are dropped even without a projection; `always` ones are kept; an
  * extension left empty is dropped while its URN stays in `schemas`. A key the schemas do not know
- * (only our own mapper writes resources) counts as `returned: default`.
+ * (only our own mapper writes resources) counts as `returned: default`. When the projection keeps
+ * every member as it is (the default projection of most resources), the answer is `resource`
+ * itself: building the same object again was the largest part of a list page's JavaScript.
  */
 export function projectResource(resource: ScimObject, projection: Projection, context: ResourceContext): ScimObject {
   const plan = planOf(projection, context);
   const keys = Object.keys(resource);
   const folded = foldedKeys(keys);
-  const result = new ProjectedObject(hasTwoSpellings(folded));
+  const twice = hasTwoSpellings(folded);
+  if (!twice && keepsEveryMember(resource, keys, folded, plan)) return resource;
+  const result = new ProjectedObject(twice);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     const value = resource[key];
@@ -160,6 +164,47 @@ export function projectResource(resource: ScimObject, projection: Projection, co
     if (isPresent(projected)) result.set(key, projected, folded[i]);
   }
   return result.object;
+}
+
+/**
+ * Whether the loop below would give every member back as it is: each one returned whole (no
+ * sub-attribute left out, nothing unassigned, no name spelled twice). Mirrors projectExtension,
+ * applyMember and projectElement (projection.spec.ts checks the two agree).
+ */
+function keepsEveryMember(resource: ScimObject, keys: readonly string[], folded: readonly string[], plan: ProjectionPlan): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    if (ALWAYS_KEPT.has(keys[i])) continue;
+    const member = plan.top.get(folded[i]) ?? plan.unknown;
+    const value = resource[keys[i]];
+    const kept = member.kind === 'extension' ? isRecord(value) && keepsExtension(value, member, plan.unknown) : keepsMember(member, value);
+    if (!kept) return false;
+  }
+  return true;
+}
+
+function keepsExtension(object: ScimObject, extension: ExtensionPlan, unknown: MemberPlan): boolean {
+  const keys = Object.keys(object);
+  const folded = foldedKeys(keys);
+  if (keys.length === 0 || hasTwoSpellings(folded)) return false;
+  for (let i = 0; i < keys.length; i++) if (!keepsMember(extension.members.get(folded[i]) ?? unknown, object[keys[i]])) return false;
+  return true;
+}
+
+/** Whether applyMember gives `value` back and it is present (an unassigned one is left out). */
+function keepsMember(member: MemberPlan, value: unknown): boolean {
+  if (member.kind === 'drop') return false;
+  if (member.kind === 'keep') return isPresent(value);
+  if (!Array.isArray(value)) return keepsElement(value, member.subs) && isPresent(value);
+  if (value.length === 0) return false;
+  for (let i = 0; i < value.length; i++) if (!keepsElement(value[i], member.subs) || !isPresent(value[i])) return false;
+  return true;
+}
+
+/** projectElement's own test for giving the element back as it is. */
+function keepsElement(element: unknown, subs: ReadonlyMap<string, boolean>): boolean {
+  if (!isRecord(element)) return true;
+  const folded = foldedKeys(Object.keys(element));
+  return !hasTwoSpellings(folded) && everySubReturned(folded, subs);
 }
 
 function projectExtension(object: ScimObject, extension: ExtensionPlan, unknown: MemberPlan): ScimObject {
