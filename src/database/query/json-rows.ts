@@ -27,10 +27,22 @@ export function parseJsonRows(json: unknown, shape: JsonRowsShape): (readonly un
   if (json === null || json === undefined) return [];
   const rows = (typeof json === 'string' ? JSON.parse(json) : json) as unknown[][];
   if (shape.orderBy.length > 0 && rows.length > 1) {
-    const keys = keyPositions(shape);
+    const keys = keyPositionsOf(shape);
     rows.sort((a, b) => compareKeys(a, b, keys));
   }
   return rows;
+}
+
+/** Each shape's key positions, worked out once: a shape is a loader's constant, met on every row of every page. */
+const knownKeyPositions = new WeakMap<JsonRowsShape, readonly number[]>();
+
+function keyPositionsOf(shape: JsonRowsShape): readonly number[] {
+  let positions = knownKeyPositions.get(shape);
+  if (positions === undefined) {
+    positions = keyPositions(shape);
+    knownKeyPositions.set(shape, positions);
+  }
+  return positions;
 }
 
 /** The ordering keys that are not value columns, selected after them. */
@@ -45,8 +57,10 @@ function keyPositions(shape: JsonRowsShape): number[] {
 }
 
 function compareKeys(a: readonly unknown[], b: readonly unknown[], positions: readonly number[]): number {
-  for (const i of positions) {
-    const order = compareCodePoints(String(a[i]), String(b[i]));
+  for (let k = 0; k < positions.length; k++) {
+    const x = a[positions[k]];
+    const y = b[positions[k]];
+    const order = compareCodePoints(typeof x === 'string' ? x : String(x), typeof y === 'string' ? y : String(y));
     if (order !== 0) return order;
   }
   return 0;
