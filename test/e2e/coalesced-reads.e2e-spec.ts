@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
+import { captureStatements, type CapturedStatement } from '../support/captured-sql.js';
+import { databaseKinds } from '../support/databases.js';
+import { startRoster, type RosterHarness } from '../support/roster-harness.js';
+import { groupsApi } from '../support/scim-groups.js';
+import { ACCESS_USER, librariesAdmin } from '../support/scim-libraries.js';
+import { patchOp, USER_SCHEMA, usersApi, type UsersApi } from '../support/scim-users.js';
+
+const USERS = 12;
+const ROUNDS = 10;
+
+/** The statement that reads several users by id at once (CoalescedIdReads). */
+const isBatchedRead = (statement: CapturedStatement): boolean => statement.sql.startsWith('SELECT r.id, r.data') && /ANY\(\$2|json_each\(/.test(statement.sql);
+
+/**
+ * GETs by id that arrive together share one statement per tenant (src/database/coalesced-id-reads.ts).
+ * Each must still get exactly the answer it gets alone — its own user, its own tenant's, live,
+ * as last written — however the reads around it are batched.
+ */
+describe.each(databaseKinds())('coalesced GETs by id on %s', (kind) => {
+  let roster: RosterHarness;
+  let users: UsersApi;
+  let otherUsers: UsersApi;
+  const ids: string[] = [];
+  let otherTenantsUser: string;
+  let deletedUser: string;
+
+  beforeAll(async () => {
+    roster = await startRoster(kind, { rateLimits: { readPerSecond: 100_000, writePerSecond: 100_000 } });
+    const connection = await createTenantWithConnection(roster.http);
+    users = usersApi(roster, await requestAccessToken(roster.http, connection));
+    otherUsers = usersApi(roster, await requestAccessToken(roster.http, await createTenantWithConnection(roster.http)));
+    const library = await librariesAdmin(roster, connection.tenantId).add('coalesced library');
+    for (let i = 0; i < USERS; i++) {
+      // Some with grants, some without, so the batch's rows differ in their inline values.
+      const grants = i % 3 === 0 ? { schemas: [USER_SCHEMA, ACCESS_USER], [ACCESS_USER]: { libraries: [library.id] } } : {};
+      const created = await users.create({ userName: `coalesced-${i}@example.com`, displayName: `User ${i}`, ...grants });
+      expect(created.status).toBe(201);
+      ids.push(created.body.id as string);
+    }
+    const groups = groupsApi(roster, users.token);
+    expect((await groups.create({ displayName: 'coalesced group', members: ids.filter((_, i) => i % 2 === 0).map((value) => ({ value })) })).status).toBe(201);
+    const other = await otherUsers.create({ userName: 'other-tenant@example.com' });
+    otherTenantsUser = other.body.id as string;
+    const deleted = await users.create({ userName: 'deleted@example.com' });
+    deletedUser = deleted.body.id as string;
+    expect((await users.delete(deletedUser)).status).toBe(204);
+  });
+  afterAll(() => roster.close());
+
+  it('answers each of many concurrent GETs, of two tenants, as it answers it alone, in fewer statements than GETs', async () => {
+    let batched: CapturedStatement[] = [];
+    for (let round = 0; round < ROUNDS && batched.length === 0; round++) {
+      // A write acknowledged before the round is in every answer of the round.
+      const renamed = `Renamed ${round}`;
+      expect((await users.patch(ids[round], patchOp({ op: 'replace', path: 'displayName', value: renamed }))).status).toBe(200);
+      const alone = await Promise.all(ids.map(async (id) => (await users.get(id)).text));
+      expect(JSON.parse(alone[round]).displayName).toBe(renamed);
+
+      const reads: { expected: () => Promise<{ status: number; text?: string }>; actual: () => Promise<{ status: number; text: string }> }[] = [
+        ...ids.map((id, i) => ({ expected: () => Promise.resolve({ status: 200, text: alone[i] }), actual: () => users.get(id) })),
+        // The same user twice, and a user of the other tenant read with each tenant's token.
+        { expected: () => Promise.resolve({ status: 200, text: alone[0] }), actual: () => users.get(ids[0]) },
+        { expected: () => otherUsers.get(otherTenantsUser), actual: () => otherUsers.get(otherTenantsUser) },
+        { expected: () => Promise.resolve({ status: 404 }), actual: () => users.get(otherTenantsUser) },
+        { expected: () => Promise.resolve({ status: 404 }), actual: () => otherUsers.get(ids[1]) },
+        { expected: () => Promise.resolve({ status: 404 }), actual: () => users.get(deletedUser) },
+        { expected: () => Promise.resolve({ status: 404 }), actual: () => users.get(randomUUID()) },
+      ];
+      let answers: { status: number; text: string }[] = [];
+      const statements = await captureStatements(roster, async () => {
+        answers = await Promise.all(reads.map((read) => read.actual()));
+      });
+      for (const [i, read] of reads.entries()) {
+        const expected = await read.expected();
+        expect({ i, status: answers[i].status }).toEqual({ i, status: expected.status });
+        if (expected.text !== undefined) expect(answers[i].text).toBe(expected.text);
+      }
+      batched = statements.filter(isBatchedRead);
+    }
+    // Loopback requests sent at once reach the service in the same poll phases: the batched statement ran.
+    expect(batched.length).toBeGreaterThan(0);
+    // Every batched statement names one tenant and several distinct ids.
+    for (const statement of batched) {
+      const [, idList] = statement.parameters;
+      const batchIds = typeof idList === 'string' ? (JSON.parse(idList) as string[]) : (idList as string[]);
+      expect(batchIds.length).toBeGreaterThan(1);
+      expect(new Set(batchIds).size).toBe(batchIds.length);
+    }
+  });
+});
