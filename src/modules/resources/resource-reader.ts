@@ -18,15 +18,20 @@ import { resourceJsonStream } from './resource-json-stream.js';
 import { type LoadedAttributes, toScimResource } from './resource.mapper.js';
 import { ResourceRowsRepository } from './resource-rows.repository.js';
 
+/** How long SQLite list pages may hold the loop together before the next one waits for a turn (plus the last page's own time). */
+const PAGE_SLICE_MS = 2;
+
 /**
  * The read path every resource type shares: GET by id (RFC 7644 §3.4.1, ETags §3.14), list and
  * `.search` pages (§3.4.2, §3.4.3, RFC 9865 cursors), and the projected answer of a write. The
  * projection is parsed before any query, so a typo costs no database work, and an attribute
  * loader runs only when the projection returns its attribute.
  *
- * On SQLite a list page (its queries and the mapping of up to a page of resources, ~4 ms at 100
- * users) runs on a loop turn of its own: ten concurrent pages otherwise ran back to back and held
- * the loop 40–50 ms at any tenant size (issue 15). PostgreSQL's queries yield by themselves.
+ * On SQLite list pages (their queries and the mapping of up to a page of resources, ~4 ms at 100
+ * users) run on loop turns of their own, several to a turn only while they take less than
+ * PAGE_SLICE_MS together: ten concurrent pages otherwise ran back to back and held the loop
+ * 40–50 ms at any tenant size (issue 15), and a turn for each keyed filter's 0.1 ms page cost
+ * more than the page. PostgreSQL's queries yield by themselves.
  */
 @Injectable()
 export class ResourceReader {
@@ -37,7 +42,7 @@ export class ResourceReader {
     @Inject(SCIM_BASE_URL) private readonly scimBaseUrl: string,
     @InjectDataSource(ROSTER_DATA_SOURCE) dataSource: DataSource,
   ) {
-    this.pages = dataSource.options.type === 'postgres' ? undefined : new LoopTurnQueue();
+    this.pages = dataSource.options.type === 'postgres' ? undefined : new LoopTurnQueue(PAGE_SLICE_MS);
   }
 
   async get(
