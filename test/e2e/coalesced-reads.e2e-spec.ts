@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { captureStatements, type CapturedStatement } from '../support/captured-sql.js';
 import { databaseKinds } from '../support/databases.js';
-import { startRoster, type RosterHarness } from '../support/roster-harness.js';
+import { startRoster, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
 import { groupsApi } from '../support/scim-groups.js';
 import { ACCESS_USER, librariesAdmin } from '../support/scim-libraries.js';
 import { patchOp, USER_SCHEMA, usersApi, type UsersApi } from '../support/scim-users.js';
@@ -12,6 +12,18 @@ const ROUNDS = 10;
 
 /** The statement that reads several users by id at once (CoalescedIdReads). */
 const isBatchedRead = (statement: CapturedStatement): boolean => statement.sql.startsWith('SELECT r.id, r.data') && /ANY\(\$2|json_each\(/.test(statement.sql);
+/** The access endpoint's statement for several users at once. */
+const isBatchedAccess = (statement: CapturedStatement): boolean => statement.sql.startsWith('SELECT u.id, u.active') && /ANY\(\$2|json_each\(/.test(statement.sql);
+
+/** Each batched statement names several distinct ids. */
+function expectDistinctIds(statements: readonly CapturedStatement[]): void {
+  for (const statement of statements) {
+    const [, idList] = statement.parameters;
+    const batchIds = typeof idList === 'string' ? (JSON.parse(idList) as string[]) : (idList as string[]);
+    expect(batchIds.length).toBeGreaterThan(1);
+    expect(new Set(batchIds).size).toBe(batchIds.length);
+  }
+}
 
 /**
  * GETs by id that arrive together share one statement per tenant (src/database/coalesced-id-reads.ts).
@@ -20,6 +32,8 @@ const isBatchedRead = (statement: CapturedStatement): boolean => statement.sql.s
  */
 describe.each(databaseKinds())('coalesced GETs by id on %s', (kind) => {
   let roster: RosterHarness;
+  let tenantId: string;
+  let otherTenantId: string;
   let users: UsersApi;
   let otherUsers: UsersApi;
   const ids: string[] = [];
@@ -29,8 +43,11 @@ describe.each(databaseKinds())('coalesced GETs by id on %s', (kind) => {
   beforeAll(async () => {
     roster = await startRoster(kind, { rateLimits: { readPerSecond: 100_000, writePerSecond: 100_000 } });
     const connection = await createTenantWithConnection(roster.http);
+    tenantId = connection.tenantId;
     users = usersApi(roster, await requestAccessToken(roster.http, connection));
-    otherUsers = usersApi(roster, await requestAccessToken(roster.http, await createTenantWithConnection(roster.http)));
+    const otherConnection = await createTenantWithConnection(roster.http);
+    otherTenantId = otherConnection.tenantId;
+    otherUsers = usersApi(roster, await requestAccessToken(roster.http, otherConnection));
     const library = await librariesAdmin(roster, connection.tenantId).add('coalesced library');
     for (let i = 0; i < USERS; i++) {
       // Some with grants, some without, so the batch's rows differ in their inline values.
@@ -81,12 +98,37 @@ describe.each(databaseKinds())('coalesced GETs by id on %s', (kind) => {
     }
     // Loopback requests sent at once reach the service in the same poll phases: the batched statement ran.
     expect(batched.length).toBeGreaterThan(0);
-    // Every batched statement names one tenant and several distinct ids.
-    for (const statement of batched) {
-      const [, idList] = statement.parameters;
-      const batchIds = typeof idList === 'string' ? (JSON.parse(idList) as string[]) : (idList as string[]);
-      expect(batchIds.length).toBeGreaterThan(1);
-      expect(new Set(batchIds).size).toBe(batchIds.length);
+    expectDistinctIds(batched);
+  });
+
+  it('answers each of many concurrent access requests, of two tenants, as it answers it alone, in fewer statements than requests', async () => {
+    const accessOf = (tenant: string, user: string) => roster.http.get(`/admin/tenants/${tenant}/users/${user}/access`, { token: TEST_ADMIN_TOKEN });
+    let batched: CapturedStatement[] = [];
+    for (let round = 0; round < ROUNDS && batched.length === 0; round++) {
+      // A deactivation acknowledged before the round is in every answer of the round (no roles, no libraries).
+      expect((await users.patch(ids[round], patchOp({ op: 'replace', path: 'active', value: round % 2 === 1 }))).status).toBe(200);
+      const alone = await Promise.all(ids.map(async (id) => (await accessOf(tenantId, id)).text));
+      expect(JSON.parse(alone[round]).active).toBe(round % 2 === 1);
+      const reads: { status: number; text?: string; actual: () => Promise<{ status: number; text: string }> }[] = [
+        ...ids.map((id, i) => ({ status: 200, text: alone[i], actual: () => accessOf(tenantId, id) })),
+        { status: 200, text: alone[0], actual: () => accessOf(tenantId, ids[0]) },
+        { status: 200, text: (await accessOf(otherTenantId, otherTenantsUser)).text, actual: () => accessOf(otherTenantId, otherTenantsUser) },
+        { status: 404, actual: () => accessOf(tenantId, otherTenantsUser) },
+        { status: 404, actual: () => accessOf(otherTenantId, ids[1]) },
+        { status: 404, actual: () => accessOf(tenantId, deletedUser) },
+        { status: 404, actual: () => accessOf(tenantId, randomUUID()) },
+      ];
+      let answers: { status: number; text: string }[] = [];
+      const statements = await captureStatements(roster, async () => {
+        answers = await Promise.all(reads.map((read) => read.actual()));
+      });
+      for (const [i, read] of reads.entries()) {
+        expect({ i, status: answers[i].status }).toEqual({ i, status: read.status });
+        if (read.text !== undefined) expect(answers[i].text).toBe(read.text);
+      }
+      batched = statements.filter(isBatchedAccess);
     }
+    expect(batched.length).toBeGreaterThan(0);
+    expectDistinctIds(batched);
   });
 });

@@ -1,7 +1,7 @@
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { captureStatements, type CapturedStatement, rosterDataSource } from '../support/captured-sql.js';
 import { describeOnPostgres } from '../support/databases.js';
-import { startRoster, type RosterHarness } from '../support/roster-harness.js';
+import { startRoster, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
 import { usersApi, type UsersApi } from '../support/scim-users.js';
 
 // Enough users that the users table outgrows the few pages PostgreSQL would rather read whole
@@ -58,6 +58,7 @@ function isKeyed(scan: string): boolean {
 // Plans (and the statistics they may depend on) are PostgreSQL's; SQLite has no ANALYZE-less trap of this shape to test.
 describeOnPostgres('Filter plans on a tenant fresh from its first sync, on %s', (kind) => {
   let roster: RosterHarness;
+  let tenantId: string;
   let users: UsersApi;
 
   /** PostgreSQL's plan for a statement as the service sent it, with its values. */
@@ -152,7 +153,9 @@ describeOnPostgres('Filter plans on a tenant fresh from its first sync, on %s', 
     roster = await startRoster(kind, { rateLimits: { readPerSecond: 100_000, writePerSecond: 100_000 } });
     // Autovacuum would analyse the tables a minute into the test; an IdP's first sync does not wait for it.
     await rosterDataSource(roster).query('ALTER TABLE users SET (autovacuum_enabled = false); ALTER TABLE user_values SET (autovacuum_enabled = false)');
-    users = usersApi(roster, await requestAccessToken(roster.http, await createTenantWithConnection(roster.http)));
+    const connection = await createTenantWithConnection(roster.http);
+    tenantId = connection.tenantId;
+    users = usersApi(roster, await requestAccessToken(roster.http, connection));
     for (let start = 0; start < USERS; start += AT_ONCE) {
       await Promise.all(
         Array.from({ length: AT_ONCE }, async (_, i) => {
@@ -192,26 +195,51 @@ describeOnPostgres('Filter plans on a tenant fresh from its first sync, on %s', 
     await expectKeyedPlans(genericPlan);
   });
 
-  it('reads the users of GETs that arrive together by primary key, custom and generic, without statistics', async () => {
-    const listed = await roster.http.get<{ Resources: { id: string }[] }>('/scim/v2/Users?count=10', { token: users.token });
-    const ids = listed.body.Resources.map((user) => user.id);
-    expect(ids).toHaveLength(10);
+  /** The statements that `send` made, sent `times` at once until one of them was batched (CoalescedIdReads), and one sent alone. */
+  const batchedAndAlone = async (sql: string, send: () => Promise<number>[]): Promise<{ batched: CapturedStatement; alone: CapturedStatement }> => {
     let batched: CapturedStatement[] = [];
     for (let round = 0; round < 10 && batched.length === 0; round++) {
       const statements = await captureStatements(roster, async () => {
-        const answers = await Promise.all(ids.map((id) => roster.http.get(`/scim/v2/Users/${id}`, { token: users.token })));
-        expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 200));
+        expect(new Set(await Promise.all(send()))).toEqual(new Set([200]));
       });
-      batched = statements.filter((statement) => statement.sql.includes('ANY($2::varchar[])'));
+      batched = statements.filter((statement) => statement.sql.startsWith(sql) && statement.sql.includes('ANY($2::varchar[])'));
     }
-    expect(batched.length).toBeGreaterThan(0);
+    expect({ sql, batched: batched.length > 0 }).toEqual({ sql, batched: true });
+    const alone = await captureStatements(roster, async () => {
+      expect(await send()[0]).toBe(200);
+    });
+    return { batched: batched[0], alone: alone.filter((statement) => statement.sql.startsWith(sql))[0] };
+  };
+
+  /** A plan's scans, with the user's id spelled alike whether it is bound (`$2`, a literal) or the batched row's (`u.id`). */
+  const userScans = (plan: PlanNode, userId: string): string[] =>
+    scansOf(plan)
+      .filter((scan) => !scan.startsWith('users '))
+      .map((scan) => scan.replaceAll('(u.id)::text', 'USER').replaceAll(`'${userId}'::text`, 'USER').replaceAll('$2', 'USER'));
+
+  it('reads the users of GETs that arrive together by primary key, custom and generic, without statistics', async () => {
+    const listed = await roster.http.get<{ Resources: { id: string }[] }>('/scim/v2/Users?count=10', { token: users.token });
+    const ids = listed.body.Resources.map((user) => user.id);
+    const { batched } = await batchedAndAlone('SELECT r.id, r.data', () => ids.map(async (id) => (await roster.http.get(`/scim/v2/Users/${id}`, { token: users.token })).status));
     // As for a page's users (above): sequential scans ruled out, the question is whether the ids
     // drive the plan or a walk over the tenant's index does.
-    for (const plan of await plansWithoutSeqScans(batched[0])) {
+    for (const plan of await plansWithoutSeqScans(batched)) {
       expect(usersIndexes(plan)).toEqual([expect.stringMatching(/^users_pkey: \(\(id\)::text = ANY \(/)]);
       const others = scansOf(plan).filter((scan) => !scan.startsWith('users '));
       expect({ others, unkeyed: others.filter((scan) => !isKeyed(scan)) }).toEqual({ others, unkeyed: [] });
     }
+  });
+
+  it('reads the users of access requests that arrive together by primary key, and each user\'s rows as one request alone does, without statistics', async () => {
+    const listed = await roster.http.get<{ Resources: { id: string }[] }>('/scim/v2/Users?count=10', { token: users.token });
+    const ids = listed.body.Resources.map((user) => user.id);
+    const accessOf = async (id: string) => (await roster.http.get(`/admin/tenants/${tenantId}/users/${id}/access`, { token: TEST_ADMIN_TOKEN })).status;
+    const { batched, alone } = await batchedAndAlone('SELECT u.id, u.active', () => ids.map(accessOf));
+    const [batchedCustom, batchedGeneric] = await plansWithoutSeqScans(batched);
+    const [aloneCustom, aloneGeneric] = await plansWithoutSeqScans(alone);
+    for (const plan of [batchedCustom, batchedGeneric]) expect(usersIndexes(plan)).toEqual([expect.stringMatching(/^users_pkey: \(\(id\)::text = ANY \(/)]);
+    expect(userScans(batchedCustom, '')).toEqual(userScans(aloneCustom, String(alone.parameters[1])));
+    expect(userScans(batchedGeneric, '')).toEqual(userScans(aloneGeneric, ''));
   });
 
   it('runs every session with generic plans, so a named statement is not planned again at each run on a tenant without statistics', async () => {

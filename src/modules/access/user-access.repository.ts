@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { CoalescedIdReads } from '../../database/coalesced-id-reads.js';
 import { PreparedSql } from '../../database/prepared-sql.js';
 import { runSql } from '../../database/run-sql.js';
 import { jsonRowsAggregate, type JsonRowsShape, parseJsonRows } from '../../database/query/json-rows.js';
+import { unindexedCheck } from '../../database/query/unindexed-check.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 
 /** A live user's access as stored: whether active, and the rows its effective access is made of. */
@@ -17,6 +19,7 @@ export interface StoredUserAccess {
 }
 
 interface AccessRow {
+  readonly id: string;
   readonly active: boolean | number;
   readonly roles: unknown;
   readonly libraries: unknown;
@@ -28,19 +31,29 @@ interface AccessRow {
  * check). The subqueries are the ones RolesRepository.effectiveRoleNames,
  * LibraryGrantsRepository.effectiveOf and GroupMembershipRepository.groupsOfUsers run for many
  * users, narrowed to one; the e2e suite checks the answers against what writes through those
- * paths produce. `$1` is the tenant and `$2` the user in every subquery, so each one is held to
- * the tenant on its own.
+ * paths produce. `$1` is the tenant in every subquery, so each one is held to the tenant on its
+ * own. Session checks that arrive together share one statement (CoalescedIdReads), which reads
+ * their users by primary key and each user's rows through `u.id`.
  */
 @Injectable()
 export class UserAccessRepository {
-  private sql: string | undefined;
+  private readonly reads: CoalescedIdReads<AccessRow>;
   private inTransactionSql: string | undefined;
 
-  constructor(private readonly prepared: PreparedSql) {}
+  constructor(private readonly prepared: PreparedSql) {
+    const { isPostgres } = prepared;
+    const one = accessSql(isPostgres, '$1', '$2', 'u.tenant_id = $1 AND u.id = $2 AND u.deleted_at IS NULL');
+    // Without statistics PostgreSQL may walk the tenant's index for `tenant_id = $1 AND id = ANY($2)`: the ids are the way in.
+    const liveOfTenant = unindexedCheck('u.tenant_id = $1 AND u.deleted_at IS NULL');
+    const many = accessSql(isPostgres, '$1', 'u.id', `${isPostgres ? 'u.id = ANY($2::varchar[])' : 'u.id IN (SELECT value FROM json_each($2))'} AND ${liveOfTenant}`);
+    this.reads = new CoalescedIdReads<AccessRow>((tenant, ids) =>
+      ids.length === 1 ? prepared.all<AccessRow>(one, [tenant, ids[0]]) : prepared.all<AccessRow>(many, [tenant, isPostgres ? ids : JSON.stringify(ids)]),
+    );
+  }
 
   async find(tenant: TenantId, userId: string): Promise<StoredUserAccess | null> {
-    this.sql ??= accessSql(this.prepared.isPostgres, '$1', '$2');
-    return toStoredAccess(await this.prepared.all<AccessRow>(this.sql, [tenant, userId]));
+    const row = await this.reads.read(tenant, userId);
+    return toStoredAccess(row === null ? [] : [row]);
   }
 
   /**
@@ -48,7 +61,7 @@ export class UserAccessRepository {
    * access snapshot of one user in one round trip instead of two (effective roles, then libraries).
    */
   async findIn(manager: EntityManager, tenant: TenantId, userId: string): Promise<StoredUserAccess | null> {
-    this.inTransactionSql ??= accessSql(this.prepared.isPostgres, ':tenant', ':user');
+    this.inTransactionSql ??= accessSql(this.prepared.isPostgres, ':tenant', ':user', 'u.tenant_id = :tenant AND u.id = :user AND u.deleted_at IS NULL');
     return toStoredAccess(await runSql<AccessRow>(manager, this.inTransactionSql, { tenant, user: userId }));
   }
 }
@@ -70,8 +83,11 @@ const ROLE_NAMES: JsonRowsShape = { columns: ['COALESCE(r.name, e.role_key)'], o
 const LIBRARIES: JsonRowsShape = { columns: ['l.id', 'l.display_name'], orderBy: ['l.display_name_key', 'l.id'] };
 const GROUPS: JsonRowsShape = { columns: ['g.id', 'g.display_name'], orderBy: ['g.display_name_key', 'g.id'] };
 
-/** `tenant` and `user` are the placeholders of the tenant and the user (`$1`/`$2` or `:tenant`/`:user`). */
-function accessSql(isPostgres: boolean, tenant: string, user: string): string {
+/**
+ * `tenant` is the tenant's placeholder (`$1` or `:tenant`), `user` what the subqueries take as the
+ * user's id (a placeholder, or `u.id`), and `users` the condition that picks the rows of `users u`.
+ */
+function accessSql(isPostgres: boolean, tenant: string, user: string, users: string): string {
   const roles = `SELECT ${jsonRowsAggregate(ROLE_NAMES, isPostgres)} FROM (
       SELECT role_key FROM user_roles WHERE tenant_id = ${tenant} AND user_id = ${user}
       UNION
@@ -85,6 +101,6 @@ function accessSql(isPostgres: boolean, tenant: string, user: string): string {
     ) e JOIN libraries l ON l.id = e.library_id`;
   const groups = `SELECT ${jsonRowsAggregate(GROUPS, isPostgres)}
     FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.tenant_id = ${tenant} AND m.member_id = ${user}`;
-  return `SELECT u.active, (${roles}) AS roles, (${libraries}) AS libraries, (${groups}) AS groups
-    FROM users u WHERE u.tenant_id = ${tenant} AND u.id = ${user} AND u.deleted_at IS NULL`;
+  return `SELECT u.id, u.active, (${roles}) AS roles, (${libraries}) AS libraries, (${groups}) AS groups
+    FROM users u WHERE ${users}`;
 }
