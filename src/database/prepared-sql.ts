@@ -3,6 +3,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
+import { CoalescedStatements } from './coalesced-statements.js';
 import { detachedRows } from './detached-rows.js';
 import { positionalSql, type PositionalSql, sqliteNamedSql } from './sql-placeholders.js';
 import { openSqliteReads, type SqliteConnection, type SqliteReads, sqliteWriterConnection } from './sqlite-read-connection.js';
@@ -15,6 +16,11 @@ interface PgPool {
 /** Reads written with `:name` parameters, as the list queries build them. */
 export interface SqlReader {
   allNamed<T>(sql: string, params: Readonly<Record<string, unknown>>): Promise<T[]>;
+  /**
+   * `allNamed` for a statement whose rows are ordered by, and carry, `id`: calls of the same text
+   * that arrive together may share one statement (CoalescedStatements).
+   */
+  allNamedInIdOrder<T>(sql: string, params: Readonly<Record<string, unknown>>): Promise<T[]>;
 }
 
 /** Past this many distinct texts the oldest compiled form is forgotten. */
@@ -47,6 +53,10 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
   private readonly sqliteStatements = new Map<string, ReturnType<SqliteConnection['prepare']>>();
   private readonly pgNames = new Map<string, string>();
   private readonly positional = new Map<string, PositionalSql>();
+  private readonly coalesced = new CoalescedStatements(
+    (sql, params) => this.positionalOf(sql, params),
+    (sql, values) => this.all(sql, values),
+  );
 
   constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
@@ -73,12 +83,26 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
   }
 
   allNamed<T>(sql: string, params: Readonly<Record<string, unknown>>): Promise<T[]> {
+    const compiled = this.positionalOf(sql, params);
+    return this.all<T>(compiled.text, compiled.names.map((name) => params[name]));
+  }
+
+  /**
+   * On PostgreSQL, through CoalescedStatements. Not on SQLite: its list pages run one after
+   * another on the loop (LoopTurnQueue), so none would arrive while another waits, and its
+   * statements cost no round trip to share.
+   */
+  allNamedInIdOrder<T>(sql: string, params: Readonly<Record<string, unknown>>): Promise<T[]> {
+    return this.isPostgres ? this.coalesced.all<T>(sql, params) : this.allNamed<T>(sql, params);
+  }
+
+  private positionalOf(sql: string, params: Readonly<Record<string, unknown>>): PositionalSql {
     let compiled = this.positional.get(sql);
     if (compiled === undefined) {
       compiled = positionalSql(sql, new Set(Object.keys(params)));
       remember(this.positional, sql, compiled);
     }
-    return this.all<T>(compiled.text, compiled.names.map((name) => params[name]));
+    return compiled;
   }
 
   private sqliteStatementOf(sql: string): ReturnType<SqliteConnection['prepare']> {

@@ -26,6 +26,11 @@ export function sqliteNamedSql(sql: string): string {
   return outsideQuotes(sql, (chunk) => chunk.replace(/\$(\d+)/g, '@p$1'));
 }
 
+/** `$n` → `$(n + by)`, outside quotes: positional SQL placed after `by` values of other SQL. */
+export function shiftPositional(sql: string, by: number): string {
+  return by === 0 ? sql : outsideQuotes(sql, (chunk) => chunk.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`));
+}
+
 /** Applies `rewrite` to the parts of `sql` outside '…' literals and "…" identifiers ('' and "" escape a quote). */
 function outsideQuotes(sql: string, rewrite: (chunk: string) => string): string {
   let result = '';

@@ -15,6 +15,9 @@ const isBatchedRead = (statement: CapturedStatement): boolean => statement.sql.s
 /** The access endpoint's statement for several users at once. */
 const isBatchedAccess = (statement: CapturedStatement): boolean => statement.sql.startsWith('SELECT u.id, u.active') && /ANY\(\$2|json_each\(/.test(statement.sql);
 
+/** A keyed filter page of several lookups at once (CoalescedStatements, PostgreSQL only). */
+const isSharedFilterPage = (statement: CapturedStatement): boolean => statement.sql.includes(' UNION ALL ') && statement.sql.includes('coalesced_slot');
+
 /** Each batched statement names several distinct ids. */
 function expectDistinctIds(statements: readonly CapturedStatement[]): void {
   for (const statement of statements) {
@@ -52,7 +55,13 @@ describe.each(databaseKinds())('coalesced GETs by id on %s', (kind) => {
     for (let i = 0; i < USERS; i++) {
       // Some with grants, some without, so the batch's rows differ in their inline values.
       const grants = i % 3 === 0 ? { schemas: [USER_SCHEMA, ACCESS_USER], [ACCESS_USER]: { libraries: [library.id] } } : {};
-      const created = await users.create({ userName: `coalesced-${i}@example.com`, displayName: `User ${i}`, ...grants });
+      const created = await users.create({
+        userName: `coalesced-${i}@example.com`,
+        displayName: `User ${i}`,
+        externalId: `ext-${i % 4}`,
+        emails: [{ type: 'work', value: `work-${i}@example.com` }],
+        ...grants,
+      });
       expect(created.status).toBe(201);
       ids.push(created.body.id as string);
     }
@@ -99,6 +108,40 @@ describe.each(databaseKinds())('coalesced GETs by id on %s', (kind) => {
     // Loopback requests sent at once reach the service in the same poll phases: the batched statement ran.
     expect(batched.length).toBeGreaterThan(0);
     expectDistinctIds(batched);
+  });
+
+  it('answers each of many concurrent keyed filters, of two tenants, as it answers it alone (PostgreSQL: in fewer statements than filters)', async () => {
+    const filtered = (api: UsersApi, filter: string) => roster.http.get(`/scim/v2/Users?filter=${encodeURIComponent(filter)}`, { token: api.token });
+    const filters: [UsersApi, string][] = [
+      ...ids.map((_, i): [UsersApi, string] => [users, `userName eq "coalesced-${i}@example.com"`]),
+      [users, 'userName eq "COALESCED-3@EXAMPLE.COM"'],
+      [users, 'userName eq "coalesced-0@example.com"'],
+      [users, 'externalId eq "ext-1"'],
+      [users, 'externalId eq "ext-2"'],
+      [users, 'emails[type eq "work"].value eq "work-5@example.com"'],
+      [users, 'emails[type eq "work"].value eq "work-6@example.com"'],
+      [users, 'userName eq "other-tenant@example.com"'],
+      [otherUsers, 'userName eq "other-tenant@example.com"'],
+      [otherUsers, 'userName eq "coalesced-1@example.com"'],
+      [users, 'userName eq "deleted@example.com"'],
+      [users, 'userName eq "nobody@example.com"'],
+    ];
+    let shared: CapturedStatement[] = [];
+    for (let round = 0; round < ROUNDS && (kind === 'sqlite' ? round < 3 : shared.length === 0); round++) {
+      const alone = [];
+      for (const [api, filter] of filters) alone.push(await filtered(api, filter));
+      let answers: { status: number; text: string }[] = [];
+      const statements = await captureStatements(roster, async () => {
+        answers = await Promise.all(filters.map(([api, filter]) => filtered(api, filter)));
+      });
+      for (const [i, answer] of answers.entries()) expect({ filter: filters[i][1], status: answer.status, text: answer.text }).toEqual({ filter: filters[i][1], status: 200, text: alone[i].text });
+      shared = statements.filter(isSharedFilterPage);
+    }
+    // The answers above are real: matches, several matches, case-insensitive userName, none, other tenants'.
+    const totals = await Promise.all(filters.map(async ([api, filter]) => ((await filtered(api, filter)).body as { totalResults: number }).totalResults));
+    expect(totals).toEqual([...ids.map(() => 1), 1, 1, 3, 3, 1, 1, 0, 1, 0, 0, 0]);
+    if (kind === 'postgres') expect(shared.length).toBeGreaterThan(0);
+    else expect(shared).toEqual([]);
   });
 
   it('answers each of many concurrent access requests, of two tenants, as it answers it alone, in fewer statements than requests', async () => {

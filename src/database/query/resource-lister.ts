@@ -94,7 +94,8 @@ export class ResourceLister {
     if (count === 0) return { rows: [], total: await this.count() };
     const { alias } = this.plan.table;
     const sql = `SELECT ${columns} FROM ${this.source()} ORDER BY ${alias}.id ASC ${pageWindowSql(count)}`;
-    const rows = await this.run<Record<string, unknown>>(sql, pageWindow(startIndex - 1));
+    // Concurrent lookups of the same shape (an IdP's `userName eq` per user) may share a statement.
+    const rows = await this.reader.allNamedInIdOrder<Record<string, unknown>>(sql, this.paramsWith(pageWindow(startIndex - 1)));
     return { rows, total: await this.totalAround(startIndex, count, rows.length) };
   }
 
@@ -173,7 +174,11 @@ export class ResourceLister {
   }
 
   private run<T>(sql: string, extra: Record<string, unknown>): Promise<T[]> {
-    return this.reader.allNamed<T>(sql, { ...this.plan.params, ...extra, listTenant: this.plan.tenant });
+    return this.reader.allNamed<T>(sql, this.paramsWith(extra));
+  }
+
+  private paramsWith(extra: Record<string, unknown>): Record<string, unknown> {
+    return { ...this.plan.params, ...extra, listTenant: this.plan.tenant };
   }
 }
 

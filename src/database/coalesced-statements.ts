@@ -1,0 +1,84 @@
+import DataLoader from 'dataloader';
+import { type PositionalSql, shiftPositional } from './sql-placeholders.js';
+
+/** Runs one statement: positional SQL (`$1`, `$2`…) and its values. */
+export type RunPositional = <T>(sql: string, values: readonly unknown[]) => Promise<T[]>;
+/** `:name` SQL as positional SQL, for the names `params` gives. */
+export type CompileNamed = (sql: string, params: Readonly<Record<string, unknown>>) => PositionalSql;
+
+interface NamedCall {
+  readonly sql: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+type Row = Record<string, unknown> & { readonly id: string };
+
+/** At most this many calls share a statement: each count from 2 up is a statement text of its own (and, on PostgreSQL, a named statement). */
+const MAX_CALLS_PER_STATEMENT = 8;
+/** The column that says which call a row of a shared statement answers. */
+const SLOT = 'coalesced_slot';
+
+/**
+ * Calls of the same id-ordered statement that arrive together (an IdP's concurrent `userName eq`
+ * lookups) run as one `UNION ALL` of their statements, each branch with its own parameters, its
+ * tenant among them: one round trip, one pool connection and one statement for the server to run
+ * instead of one each (issue 15, PostgreSQL's keyed filter pages). A branch keeps its own ORDER
+ * BY, LIMIT and plan; its rows come back tagged with the branch, and are put back in id order,
+ * which is their statement's order (ids are Roster's UUIDs, whose code-unit order is their
+ * collation order in both engines). One call alone runs its own statement.
+ *
+ * A batch closes on `setImmediate`, as CoalescedIdReads' does, and nothing is cached.
+ */
+export class CoalescedStatements {
+  private readonly loader: DataLoader<NamedCall, Row[]>;
+
+  constructor(
+    private readonly compile: CompileNamed,
+    private readonly run: RunPositional,
+  ) {
+    this.loader = new DataLoader<NamedCall, Row[]>((calls) => this.runBatch(calls), { cache: false, batchScheduleFn: (go) => setImmediate(go) });
+  }
+
+  /** The rows of `sql` (`:name` placeholders, rows ordered by and carrying `id`) with `params`. */
+  all<T>(sql: string, params: Readonly<Record<string, unknown>>): Promise<T[]> {
+    return this.loader.load({ sql, params }) as Promise<T[]>;
+  }
+
+  /** Each call's rows, or the error of the statement it shared (dataloader rejects that call's load with it). */
+  private async runBatch(calls: readonly NamedCall[]): Promise<(Row[] | Error)[]> {
+    const answers: (Row[] | Error)[] = calls.map(() => []);
+    const bySql = new Map<string, number[]>();
+    calls.forEach((call, i) => {
+      const same = bySql.get(call.sql);
+      if (same === undefined) bySql.set(call.sql, [i]);
+      else same.push(i);
+    });
+    const statements: Promise<void>[] = [];
+    for (const [sql, indexes] of bySql) {
+      for (let start = 0; start < indexes.length; start += MAX_CALLS_PER_STATEMENT) {
+        const chunk = indexes.slice(start, start + MAX_CALLS_PER_STATEMENT);
+        statements.push(
+          this.runShared(sql, chunk.map((i) => calls[i].params)).then(
+            (rows) => chunk.forEach((i, k) => (answers[i] = rows[k])),
+            (error: unknown) => chunk.forEach((i) => (answers[i] = error instanceof Error ? error : new Error(String(error)))),
+          ),
+        );
+      }
+    }
+    await Promise.all(statements);
+    return answers;
+  }
+
+  /** The rows of each parameter set, in one statement. */
+  private async runShared(sql: string, paramSets: readonly Readonly<Record<string, unknown>>[]): Promise<Row[][]> {
+    const { text, names } = this.compile(sql, paramSets[0]);
+    const values = paramSets.flatMap((params) => names.map((name) => params[name]));
+    if (paramSets.length === 1) return [await this.run<Row>(text, values)];
+    const branches = paramSets.map((_, k) => `SELECT ${k} AS ${SLOT}, b${k}.* FROM (${shiftPositional(text, k * names.length)}) b${k}`);
+    const rows = await this.run<Row & Record<typeof SLOT, number | string>>(branches.join(' UNION ALL '), values);
+    const answers: Row[][] = paramSets.map(() => []);
+    for (const row of rows) answers[Number(row[SLOT])].push(row);
+    for (const answer of answers) answer.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return answers;
+  }
+}
