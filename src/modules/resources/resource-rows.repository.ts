@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { IsNull, type DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { IsNull, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
-import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { insertIndexedValues, updateIndexedValues } from '../../database/query/indexed-values-store.js';
 import { listIds, type ListedIds } from '../../database/query/list-query.js';
 import { changeLiveCount } from '../../database/query/resource-counts.js';
@@ -44,10 +42,7 @@ export class ResourceRowsRepository {
   private readonly withValuesSql = new Map<string, string>();
   private readonly byIdReads = new Map<string, CoalescedIdReads<RowWithValues>>();
 
-  constructor(
-    @InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource,
-    private readonly prepared: PreparedSql,
-  ) {}
+  constructor(private readonly prepared: PreparedSql) {}
 
   /**
    * The live resource and the values of `inlines` (in their order), in one prepared statement:
