@@ -68,3 +68,17 @@ export class CoalescedIdReads<Row extends { readonly id: string }> {
 function rowKey(tenant: TenantId, id: string): string {
   return `${tenant}/${id}`;
 }
+
+/**
+ * The condition that `column` is one of the ids bound at `placeholder`, as CoalescedIdReads' batched
+ * statements state it: PostgreSQL binds the ids as an array, SQLite as the JSON text json_each reads
+ * (boundIds gives either).
+ */
+export function idIsOneOf(column: string, placeholder: string, isPostgres: boolean): string {
+  return isPostgres ? `${column} = ANY(${placeholder}::varchar[])` : `${column} IN (SELECT value FROM json_each(${placeholder}))`;
+}
+
+/** The ids as idIsOneOf's placeholder takes them. */
+export function boundIds(ids: readonly string[], isPostgres: boolean): readonly string[] | string {
+  return isPostgres ? ids : JSON.stringify(ids);
+}

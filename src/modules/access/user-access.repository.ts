@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CoalescedIdReads } from '../../database/coalesced-id-reads.js';
+import { boundIds, CoalescedIdReads, idIsOneOf } from '../../database/coalesced-id-reads.js';
 import { PreparedSql } from '../../database/prepared-sql.js';
 import { runSql } from '../../database/run-sql.js';
 import { jsonRowsAggregate, type JsonRowsShape, parseJsonRows } from '../../database/query/json-rows.js';
@@ -45,9 +45,9 @@ export class UserAccessRepository {
     const one = accessSql(isPostgres, '$1', '$2', 'u.tenant_id = $1 AND u.id = $2 AND u.deleted_at IS NULL');
     // Without statistics PostgreSQL may walk the tenant's index for `tenant_id = $1 AND id = ANY($2)`: the ids are the way in.
     const liveOfTenant = unindexedCheck('u.tenant_id = $1 AND u.deleted_at IS NULL');
-    const many = accessSql(isPostgres, '$1', 'u.id', `${isPostgres ? 'u.id = ANY($2::varchar[])' : 'u.id IN (SELECT value FROM json_each($2))'} AND ${liveOfTenant}`);
+    const many = accessSql(isPostgres, '$1', 'u.id', `${idIsOneOf('u.id', '$2', isPostgres)} AND ${liveOfTenant}`);
     this.reads = new CoalescedIdReads<AccessRow>((tenant, ids) =>
-      ids.length === 1 ? prepared.all<AccessRow>(one, [tenant, ids[0]]) : prepared.all<AccessRow>(many, [tenant, isPostgres ? ids : JSON.stringify(ids)]),
+      ids.length === 1 ? prepared.all<AccessRow>(one, [tenant, ids[0]]) : prepared.all<AccessRow>(many, [tenant, boundIds(ids, isPostgres)]),
     );
   }
 

@@ -9,7 +9,7 @@ import type { ScimObject } from '../../scim/patch/scim-json.js';
 import { indexedValuesOf } from '../../scim/query/indexed-values.js';
 import { diffIndexedValues } from '../../scim/query/indexed-values-diff.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
-import { CoalescedIdReads } from '../../database/coalesced-id-reads.js';
+import { boundIds, CoalescedIdReads, idIsOneOf } from '../../database/coalesced-id-reads.js';
 import { PreparedSql } from '../../database/prepared-sql.js';
 import { jsonRowsAggregate, parseJsonRows } from '../../database/query/json-rows.js';
 import { unindexedCheck } from '../../database/query/unindexed-check.js';
@@ -55,16 +55,14 @@ export class ResourceRowsRepository {
   }
 
   private byIdReadsOf(definition: ResourceDefinition, inlines: readonly InlineValues[]): CoalescedIdReads<RowWithValues> {
-    const key = sqlKey('one', definition, inlines);
+    const key = sqlKey('byId', definition, inlines);
     let reads = this.byIdReads.get(key);
     if (reads === undefined) {
-      const one = this.cachedSql(['one', definition, inlines], () => selectWithValues(definition, inlines, this.prepared.isPostgres));
-      const many = this.cachedSql(['many', definition, inlines], () => selectManyWithValues(definition, inlines, this.prepared.isPostgres));
+      const { isPostgres } = this.prepared;
+      const one = selectByIds(definition, inlines, isPostgres, 'r.id = $2');
+      const many = selectByIds(definition, inlines, isPostgres, idIsOneOf('r.id', '$2', isPostgres));
       reads = new CoalescedIdReads<RowWithValues>((tenant, ids) =>
-        ids.length === 1
-          ? this.prepared.all<RowWithValues>(one, [tenant, ids[0]])
-          : // PostgreSQL binds the ids as an array, SQLite as the JSON text json_each reads.
-            this.prepared.all<RowWithValues>(many, [tenant, this.prepared.isPostgres ? ids : JSON.stringify(ids)]),
+        ids.length === 1 ? this.prepared.all<RowWithValues>(one, [tenant, ids[0]]) : this.prepared.all<RowWithValues>(many, [tenant, boundIds(ids, isPostgres)]),
       );
       this.byIdReads.set(key, reads);
     }
@@ -153,16 +151,7 @@ function resourceColumns(definition: ResourceDefinition, inlines: readonly Inlin
   return `r.id, r.data, r.version, r.created_at, r.last_modified${aggregated.join('')}`;
 }
 
-/** The row of the resource by id, with its inline values. */
-function selectWithValues(definition: ResourceDefinition, inlines: readonly InlineValues[], isPostgres: boolean): string {
-  return selectByIds(definition, inlines, isPostgres, 'r.id = $2');
-}
-
-/** The rows of the resources whose ids `$2` holds (PostgreSQL: an array; SQLite: a JSON array), with their inline values. */
-function selectManyWithValues(definition: ResourceDefinition, inlines: readonly InlineValues[], isPostgres: boolean): string {
-  return selectByIds(definition, inlines, isPostgres, isPostgres ? 'r.id = ANY($2::varchar[])' : 'r.id IN (SELECT value FROM json_each($2))');
-}
-
+/** The live rows that `idCondition` picks (one id, or several: idIsOneOf), with their inline values. */
 function selectByIds(definition: ResourceDefinition, inlines: readonly InlineValues[], isPostgres: boolean, idCondition: string): string {
   const { table, softDeleted } = definition.table;
   return (
