@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
 import { CoalescedStatements } from './coalesced-statements.js';
 import { detachedRows } from './detached-rows.js';
+import { PgStatementNames } from './pg-statement-names.js';
 import { positionalSql, type PositionalSql, sqliteNamedSql } from './sql-placeholders.js';
 import { openSqliteReads, type SqliteConnection, type SqliteReads, sqliteWriterConnection } from './sqlite-read-connection.js';
 
@@ -51,7 +51,7 @@ const MAX_NAMED_PG_STATEMENTS = 200;
 export class PreparedSql implements SqlReader, OnApplicationShutdown {
   private sqliteReads: SqliteReads | undefined;
   private readonly sqliteStatements = new Map<string, ReturnType<SqliteConnection['prepare']>>();
-  private readonly pgNames = new Map<string, string>();
+  private readonly pgNames = new PgStatementNames(MAX_NAMED_PG_STATEMENTS);
   private readonly positional = new Map<string, PositionalSql>();
   private readonly coalesced = new CoalescedStatements(
     (sql, params) => this.positionalOf(sql, params),
@@ -70,7 +70,7 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
     try {
       if (this.isPostgres) {
         const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
-        const name = this.pgNameOf(sql);
+        const name = this.pgNames.nameOf(sql);
         const result = await pool.query(name === undefined ? { text: sql, values } : { name, text: sql, values });
         return detachedRows(result.rows as T[]);
       }
@@ -124,16 +124,6 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
     // A read that still arrives goes to TypeORM's connection, which fails like every other query once closed.
     this.sqliteReads = { connection: sqliteWriterConnection(this.dataSource), isOwn: false };
     reads.connection.close();
-  }
-
-  private pgNameOf(sql: string): string | undefined {
-    let name = this.pgNames.get(sql);
-    if (name === undefined && this.pgNames.size < MAX_NAMED_PG_STATEMENTS) {
-      // The same text always gets the same name, on every connection and every replica.
-      name = `roster_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
-      this.pgNames.set(sql, name);
-    }
-    return name;
   }
 }
 
