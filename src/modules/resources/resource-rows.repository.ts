@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { insertIndexedValues, updateIndexedValues } from '../../database/query/indexed-values-store.js';
 import { listIds, type ListedIds } from '../../database/query/list-query.js';
@@ -10,7 +10,9 @@ import { indexedValuesOf } from '../../scim/query/indexed-values.js';
 import { diffIndexedValues } from '../../scim/query/indexed-values-diff.js';
 import type { ListRequest } from '../../scim/query/list-request.js';
 import { boundIds, CoalescedIdReads, idIsOneOf } from '../../database/coalesced-id-reads.js';
+import { EntityRows } from '../../database/entity-rows.js';
 import { PreparedSql } from '../../database/prepared-sql.js';
+import { runSql, runSqlChanging } from '../../database/run-sql.js';
 import { jsonRowsAggregate, parseJsonRows } from '../../database/query/json-rows.js';
 import { unindexedCheck } from '../../database/query/unindexed-check.js';
 import type { AttributeValues, InlineValues, ResourceDefinition, StoredResource } from './resource-definition.js';
@@ -90,12 +92,12 @@ export class ResourceRowsRepository {
   }
 
   /** The live row, locked against other writers until the transaction ends (PostgreSQL; SQLite's writers queue). */
-  findForUpdate<E extends StoredResource>(definition: ResourceDefinition<E>, tenant: TenantId, id: string, manager: EntityManager): Promise<E | null> {
+  async findForUpdate<E extends StoredResource>(definition: ResourceDefinition<E>, tenant: TenantId, id: string, manager: EntityManager): Promise<E | null> {
+    const entityRows = new EntityRows<E>(manager, definition.entity);
     const isPostgres = manager.connection.options.type === 'postgres';
-    return manager.getRepository(definition.entity).findOne({
-      where: liveRow(definition, { tenantId: tenant, id }),
-      ...(isPostgres ? { lock: { mode: definition.writeLock } } : {}),
-    });
+    const lock = isPostgres ? (definition.writeLock === 'for_no_key_update' ? ' FOR NO KEY UPDATE' : ' FOR UPDATE') : '';
+    const rows = await runSql(manager, `SELECT ${entityRows.selectList()} FROM ${definition.table.table} WHERE ${liveRowSql(definition)}${lock}`, { tenant, id });
+    return rows.length === 0 ? null : entityRows.hydrate(rows[0]);
   }
 
   async insert<E extends StoredResource>(definition: ResourceDefinition<E>, row: E, manager: EntityManager): Promise<void> {
@@ -114,10 +116,10 @@ export class ResourceRowsRepository {
     columns: Partial<E>,
     manager: EntityManager,
   ): Promise<boolean> {
-    const where = liveRow(definition, { tenantId: tenant, id, version: expectedVersion });
-    // TypeORM's deep-partial type cannot see through `data` (an open JSON object), hence the cast.
-    const result = await manager.getRepository(definition.entity).update(where, { ...columns, version: expectedVersion + 1 } as QueryDeepPartialEntity<E>);
-    return (result.affected ?? 0) > 0;
+    const params: Record<string, unknown> = { tenant, id, expectedVersion };
+    const sets = new EntityRows<E>(manager, definition.entity).assignments({ ...columns, version: expectedVersion + 1 }, params, 'set');
+    const sql = `UPDATE ${definition.table.table} SET ${sets} WHERE ${liveRowSql(definition)} AND version = :expectedVersion`;
+    return (await runSqlChanging(manager, sql, params)).affected > 0;
   }
 
   /** Moves the tenant's count of live resources of the type, in the write's transaction. */
@@ -167,8 +169,9 @@ function sqlKey(kind: string, definition: ResourceDefinition, inlines: readonly 
   return [kind, definition.table.table, ...inlines.map((inline) => inline.from)].join('|');
 }
 
-function liveRow<E extends StoredResource>(definition: ResourceDefinition<E>, where: Record<string, unknown>): FindOptionsWhere<E> {
-  return (definition.table.softDeleted ? { ...where, deletedAt: IsNull() } : where) as FindOptionsWhere<E>;
+/** The tenant's live row `:id` (soft-deleted rows are gone to writes as to reads). */
+function liveRowSql(definition: ResourceDefinition): string {
+  return `tenant_id = :tenant AND id = :id${definition.table.softDeleted ? ' AND deleted_at IS NULL' : ''}`;
 }
 
 function withValues(row: RowWithValues, inlines: readonly InlineValues[]): ResourceWithValues {
