@@ -7,7 +7,8 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
  * `simple-json` parsed and stringified, booleans 0/1 on SQLite). For the write path's row read
  * under lock and its compare-and-set UPDATE (issue 15): through TypeORM's query builders each cost
  * the service more JavaScript than the rest of the statement's work, and ran unnamed, so that
- * PostgreSQL planned them again at every write; through runSql they are named statements.
+ * PostgreSQL planned them again at every write; through runSql they are named statements. A
+ * user's create reads its userName key and inserts its row the same way.
  */
 export class EntityRows<E> {
   private readonly metadata: EntityMetadata;
@@ -50,6 +51,22 @@ export class EntityRows<E> {
       sets.push(`${quoted(column.databaseName)} = :${name}`);
     }
     return sets.join(', ');
+  }
+
+  /** `INSERT INTO <table> (…) VALUES (…)` of the properties of `values` that are set, their stored forms added to `params`. */
+  insertion(values: Readonly<Record<string, unknown>>, params: Record<string, unknown>, prefix: string): string {
+    const driver = this.manager.connection.driver;
+    const columns: string[] = [];
+    const placeholders: string[] = [];
+    for (const [property, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      const column = this.columnOf(property);
+      const name = `${prefix}${columns.length}`;
+      params[name] = driver.preparePersistentValue(value, column);
+      columns.push(quoted(column.databaseName));
+      placeholders.push(`:${name}`);
+    }
+    return `INSERT INTO ${this.metadata.tableName} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`;
   }
 
   private columnOf(property: string): ColumnMetadata {

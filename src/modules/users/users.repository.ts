@@ -5,6 +5,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { UserRoleEntity } from '../../database/entities/user-role.entity.js';
 import { UserEntity } from '../../database/entities/user.entity.js';
+import { EntityRows } from '../../database/entity-rows.js';
+import { runSql } from '../../database/run-sql.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 
@@ -22,12 +24,17 @@ export type UserChanges = Pick<
 export class UsersRepository {
   constructor(@InjectRepository(UserEntity, ROSTER_DATA_SOURCE) private readonly rows: Repository<UserEntity>) {}
 
-  findByUserNameKeyIncludingDeleted(tenant: TenantId, key: string, manager: EntityManager): Promise<UserEntity | null> {
-    return manager.getRepository(UserEntity).findOneBy({ tenantId: tenant, userNameKey: key });
+  /** The user holding the key, live or soft-deleted (the unique index spans both): what a create checks first, by hand-written SQL (EntityRows). */
+  async findByUserNameKeyIncludingDeleted(tenant: TenantId, key: string, manager: EntityManager): Promise<UserEntity | null> {
+    const entityRows = new EntityRows<UserEntity>(manager, UserEntity);
+    const rows = await runSql(manager, `SELECT ${entityRows.selectList()} FROM users WHERE tenant_id = :tenant AND user_name_key = :key`, { tenant, key });
+    return rows.length === 0 ? null : entityRows.hydrate(rows[0]);
   }
 
+  /** A concurrent create of the same key fails on the unique index as TypeORM's insert failed (QueryFailedError, 23505 / SQLITE_CONSTRAINT_UNIQUE). */
   async insert(user: UserEntity, manager: EntityManager): Promise<void> {
-    await manager.getRepository(UserEntity).insert(asColumns(user));
+    const params: Record<string, unknown> = {};
+    await runSql(manager, new EntityRows<UserEntity>(manager, UserEntity).insertion({ ...user }, params, 'value'), params);
   }
 
   /** Brings a soft-deleted user back with new content; false if someone else restored it first. */
