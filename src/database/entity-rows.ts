@@ -41,32 +41,29 @@ export class EntityRows<E> {
    * as it is, as TypeORM's update leaves it), their stored forms added to `params`.
    */
   assignments(values: Readonly<Record<string, unknown>>, params: Record<string, unknown>, prefix: string): string {
-    const driver = this.manager.connection.driver;
-    const sets: string[] = [];
-    for (const [property, value] of Object.entries(values)) {
-      if (value === undefined) continue;
-      const column = this.columnOf(property);
-      const name = `${prefix}${sets.length}`;
-      params[name] = driver.preparePersistentValue(value, column);
-      sets.push(`${quoted(column.databaseName)} = :${name}`);
-    }
-    return sets.join(', ');
+    return this.bound(values, params, prefix)
+      .map(({ column, placeholder }) => `${column} = ${placeholder}`)
+      .join(', ');
   }
 
   /** `INSERT INTO <table> (…) VALUES (…)` of the properties of `values` that are set, their stored forms added to `params`. */
   insertion(values: Readonly<Record<string, unknown>>, params: Record<string, unknown>, prefix: string): string {
+    const bound = this.bound(values, params, prefix);
+    return `INSERT INTO ${this.metadata.tableName} (${bound.map(({ column }) => column).join(', ')}) VALUES (${bound.map(({ placeholder }) => placeholder).join(', ')})`;
+  }
+
+  /** Each set property's quoted column and `:prefixN` placeholder, its stored form (the driver's conversion) bound in `params`. */
+  private bound(values: Readonly<Record<string, unknown>>, params: Record<string, unknown>, prefix: string): { readonly column: string; readonly placeholder: string }[] {
     const driver = this.manager.connection.driver;
-    const columns: string[] = [];
-    const placeholders: string[] = [];
+    const bound: { column: string; placeholder: string }[] = [];
     for (const [property, value] of Object.entries(values)) {
       if (value === undefined) continue;
       const column = this.columnOf(property);
-      const name = `${prefix}${columns.length}`;
+      const name = `${prefix}${bound.length}`;
       params[name] = driver.preparePersistentValue(value, column);
-      columns.push(quoted(column.databaseName));
-      placeholders.push(`:${name}`);
+      bound.push({ column: quoted(column.databaseName), placeholder: `:${name}` });
     }
-    return `INSERT INTO ${this.metadata.tableName} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`;
+    return bound;
   }
 
   private columnOf(property: string): ColumnMetadata {

@@ -8,6 +8,7 @@ import { databaseKinds, type DatabaseKind } from '../support/databases.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
 import { DIFFERENTIAL_USERS as USERS } from '../support/differential-users.js';
 import { ENTERPRISE, patchOp, type ScimUser, USER_SCHEMA, usersApi, type UsersApi } from '../support/scim-users.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 // The differential test of the query engine (STYLE.md §7): a few hundred filters drawn from a
 // fixed-seed generator run through SQL on every engine of this run and through the in-memory
@@ -76,18 +77,6 @@ async function seed(roster: RosterHarness): Promise<Engine> {
   const served = USERS.map((body) => byId.get(ids.get(body.userName as string) ?? '') as ScimUser);
   expect(served.every((u) => u !== undefined)).toBe(true);
   return { roster, users, served, ids: new Set(byId.keys()) };
-}
-
-/** mulberry32: a tiny fixed-seed PRNG, so every run draws the same filters. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Literals that depend on the engine's data (ids, timestamps), resolved per engine. */
@@ -208,7 +197,7 @@ class Generator {
     /** Served users, to draw literals from. */
     private readonly users: readonly ScimUser[],
   ) {
-    this.next = random(seed);
+    this.next = seededRandom(seed);
   }
 
   filter(depth = 3): Gen {
@@ -458,7 +447,7 @@ describe('Filters: SQL on every engine selects what the in-memory evaluator sele
   let generated: Gen[] | undefined;
 
   /** The filter text for one engine; the same style choices (escapes, literal case) on every engine. */
-  const textFor = (gen: Gen, served: readonly ScimUser[], index: number): string => render(gen, served, random(SEED + index));
+  const textFor = (gen: Gen, served: readonly ScimUser[], index: number): string => render(gen, served, seededRandom(SEED + index));
 
   it.each(kinds)('selects on %s exactly the users the evaluator selects, for every generated filter', async (kind) => {
     // Several hundred reads a second from one tenant: above the default limit on a fast machine.
@@ -518,7 +507,7 @@ describe('Filters: SQL on every engine selects what the in-memory evaluator sele
   it('writes literals the parser reads back unchanged', () => {
     const values = USERS.flatMap((u) => [u.displayName, u.nickName, u.userName]).filter((v): v is string => typeof v === 'string');
     for (const [i, value] of [...values, ...STRAY].entries()) {
-      const parsed = parseFilter(`title eq ${jsonString(value, random(i))}`) as CompareFilter;
+      const parsed = parseFilter(`title eq ${jsonString(value, seededRandom(i))}`) as CompareFilter;
       expect(parsed.value).toBe(value);
     }
   });

@@ -3,7 +3,7 @@ import { runSql, runSqlChanging } from '../../src/database/run-sql.js';
 import { isUniqueViolation } from '../../src/database/unique-violation.js';
 import { createTenantWithConnection } from '../support/bootstrap.js';
 import { rosterDataSource } from '../support/captured-sql.js';
-import { databaseKinds, describeOnPostgres } from '../support/databases.js';
+import { type DatabaseKind, databaseKinds, describeOnPostgres } from '../support/databases.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
 
 /** The statements the connection of `manager`'s transaction holds prepared (PostgreSQL shows only a session's own). */
@@ -20,17 +20,26 @@ async function preparedOnThisConnection(dataSource: DataSource, work: (run: type
  * statements, which a backend plans once per connection instead of at every execution (issue 15).
  * Nothing else may change: the same rows, the same counts, the same errors on both engines.
  */
-describe.each(databaseKinds())('hand-written SQL (runSql) on %s', (kind) => {
+/** The service on `kind` with one tenant, for the SQL run straight on its data source; closed after the suite. */
+function serviceWithTenant(kind: DatabaseKind): { readonly dataSource: () => DataSource; readonly tenant: () => string } {
   let roster: RosterHarness;
-  let dataSource: DataSource;
   let tenant: string;
-
   beforeAll(async () => {
     roster = await startRoster(kind);
-    dataSource = rosterDataSource(roster);
     tenant = (await createTenantWithConnection(roster.http)).tenantId;
   });
   afterAll(() => roster.close());
+  return { dataSource: () => rosterDataSource(roster), tenant: () => tenant };
+}
+
+describe.each(databaseKinds())('hand-written SQL (runSql) on %s', (kind) => {
+  const service = serviceWithTenant(kind);
+  let dataSource: DataSource;
+  let tenant: string;
+  beforeAll(() => {
+    dataSource = service.dataSource();
+    tenant = service.tenant();
+  });
 
   it('answers the same rows and counts each time a statement runs again', async () => {
     const insert = `INSERT INTO resource_counts (tenant_id, resource_table, live) VALUES (:tenant, :table, :live)`;
@@ -80,16 +89,13 @@ describe.each(databaseKinds())('hand-written SQL (runSql) on %s', (kind) => {
 });
 
 describeOnPostgres('hand-written SQL as named statements', (kind) => {
-  let roster: RosterHarness;
+  const service = serviceWithTenant(kind);
   let dataSource: DataSource;
   let tenant: string;
-
-  beforeAll(async () => {
-    roster = await startRoster(kind);
-    dataSource = rosterDataSource(roster);
-    tenant = (await createTenantWithConnection(roster.http)).tenantId;
+  beforeAll(() => {
+    dataSource = service.dataSource();
+    tenant = service.tenant();
   });
-  afterAll(() => roster.close());
 
   it("keeps a transaction's statement prepared on its connection, under one name for one text", async () => {
     const text = 'SELECT live FROM resource_counts WHERE tenant_id = :tenant AND resource_table = :table';

@@ -8,6 +8,7 @@ import { DIFFERENTIAL_USERS } from '../support/differential-users.js';
 import { projectResourceByRules } from '../support/projection-by-rules.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
 import { ENTERPRISE, USER_SCHEMA, usersApi } from '../support/scim-users.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 // Issue 15: projections are compiled into plans once per distinct attribute list. On the users
 // of the query engine's differential test, as served, every plan must give byte for byte what
@@ -35,20 +36,9 @@ function nameCatalog(): string[] {
   return [...new Set(names)];
 }
 
-/** mulberry32: the same draws every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function drawProjections(): { attributes?: string; excludedAttributes?: string }[] {
   const names = nameCatalog();
-  const next = random(SEED);
+  const next = seededRandom(SEED);
   const pick = (): string => {
     const name = names[Math.floor(next() * names.length)];
     return next() < 0.2 ? name.toUpperCase() : name;

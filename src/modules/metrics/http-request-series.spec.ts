@@ -1,5 +1,6 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import { HttpRequestSeries, LATENCY_BUCKETS } from './http-request-series.js';
+import { seededRandom } from '../../../test/support/seeded-random.js';
 
 /** The two metrics as prom-client kept them before HttpRequestSeries, in a registry of their own. */
 function promClientPair(): { readonly registry: Registry; observe(route: string, method: string, status: number, seconds: number): void } {
@@ -26,17 +27,6 @@ function promClientPair(): { readonly registry: Registry; observe(route: string,
   };
 }
 
-/** A small deterministic generator (mulberry32), so that a failure names the same observations again. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // Templates a label must escape as prom-client does: quotes, backslashes, newlines.
 const ROUTES = ['/scim/v2/Users/:id', '/scim/v2/Users', 'unmatched', '/admin/tenants/:tenantId', '/odd/"quoted"', '/odd/back\\slash', '/odd/new\nline'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -44,7 +34,7 @@ const STATUSES = [200, 201, 204, 304, 400, 401, 404, 405, 409, 429, 500, 503];
 
 describe('HttpRequestSeries', () => {
   it('writes the lines prom-client wrote for the same requests, byte for byte', async () => {
-    const random = seeded(15);
+    const random = seededRandom(15);
     const ours = new HttpRequestSeries();
     const theirs = promClientPair();
     for (let i = 0; i < 5000; i++) {
