@@ -24,8 +24,31 @@ const PAGE = 'SELECT t.id, t.name FROM people t WHERE t.tenant = :tenant AND t.n
 
 describe('CoalescedStatements, on a real SQLite database', () => {
   let db: SqliteDatabase;
-  let statements: { sql: string; values: readonly unknown[] }[];
+  let statements: { sql: string; values: readonly unknown[]; turn: number }[];
   let shared: CoalescedStatements;
+  /** Counts loop turns while a test runs (a setImmediate chain), so a statement says in which turn it ran. */
+  let turn: number;
+  let counting: boolean;
+  const countTurns = (): void => {
+    if (!counting) return;
+    turn++;
+    setImmediate(countTurns);
+  };
+  const coalesced = (turnEach: boolean): CoalescedStatements =>
+    new CoalescedStatements(
+      (sql, params) => positionalSql(sql, new Set(Object.keys(params))),
+      <T>(sql: string, values: readonly unknown[]) => {
+        statements.push({ sql, values, turn });
+        const named = Object.fromEntries(values.map((value, i) => [`p${i + 1}`, value]));
+        try {
+          return Promise.resolve(db.prepare(sqliteNamedSql(sql)).all(named) as T[]);
+        } catch (error) {
+          // As PreparedSql does (QueryFailedError): the driver's error, loaded outside Jest's realm here, as an Error of ours.
+          return Promise.reject(new Error((error as { message: string }).message));
+        }
+      },
+      turnEach,
+    );
 
   beforeEach(() => {
     db = new Database(':memory:');
@@ -42,21 +65,15 @@ describe('CoalescedStatements, on a real SQLite database', () => {
       insert.run(id, tenant, name);
     }
     statements = [];
-    shared = new CoalescedStatements(
-      (sql, params) => positionalSql(sql, new Set(Object.keys(params))),
-      <T>(sql: string, values: readonly unknown[]) => {
-        statements.push({ sql, values });
-        const named = Object.fromEntries(values.map((value, i) => [`p${i + 1}`, value]));
-        try {
-          return Promise.resolve(db.prepare(sqliteNamedSql(sql)).all(named) as T[]);
-        } catch (error) {
-          // As PreparedSql does (QueryFailedError): the driver's error, loaded outside Jest's realm here, as an Error of ours.
-          return Promise.reject(new Error((error as { message: string }).message));
-        }
-      },
-    );
+    shared = coalesced(false);
+    turn = 0;
+    counting = true;
+    setImmediate(countTurns);
   });
-  afterEach(() => db.close());
+  afterEach(() => {
+    counting = false;
+    db.close();
+  });
 
   const alone = (params: Record<string, unknown>): Row[] =>
     db.prepare(sqliteNamedSql(positionalSql(PAGE, new Set(Object.keys(params))).text)).all(Object.fromEntries(positionalSql(PAGE, new Set(Object.keys(params))).names.map((name, i) => [`p${i + 1}`, params[name]]))) as Row[];
@@ -90,6 +107,19 @@ describe('CoalescedStatements, on a real SQLite database', () => {
     const answers = await fromSeparateCallbacks(calls.map((params) => () => shared.all<Row>(PAGE, params)));
     expect(answers.map((rows) => rows.map((row) => row.id))).toEqual(calls.map((call) => (call.tenant === 'a' ? ['a1', 'b2'] : ['d4', 'e5'])));
     expect(statements.map((statement) => statement.sql.split(' UNION ALL ').length)).toEqual([8, 8, 3]);
+    // Without turnEach (PostgreSQL, whose statements yield by themselves) a batch's statements start together.
+    expect(new Set(statements.map((statement) => statement.turn)).size).toBe(1);
+  });
+
+  it('with turnEach (SQLite), runs each statement of a batch on a loop turn of its own, answering every call as alone', async () => {
+    const paced = coalesced(true);
+    const calls = Array.from({ length: 19 }, (_, i) => ({ tenant: i % 2 === 0 ? 'a' : 'b', from: 'a', pageOffset: 0 }));
+    const answers = await fromSeparateCallbacks(calls.map((params) => () => paced.all<Row>(PAGE, params)));
+    expect(answers.map((rows) => rows.map((row) => row.id))).toEqual(calls.map((call) => (call.tenant === 'a' ? ['a1', 'b2'] : ['d4', 'e5'])));
+    expect(statements.map((statement) => statement.sql.split(' UNION ALL ').length)).toEqual([8, 8, 3]);
+    const turns = statements.map((statement) => statement.turn);
+    expect(turns[1]).toBeGreaterThan(turns[0]);
+    expect(turns[2]).toBeGreaterThan(turns[1]);
   });
 
   it('fails every call of a statement that failed, and only those', async () => {

@@ -1,3 +1,4 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import DataLoader from 'dataloader';
 import { type PositionalSql, shiftPositional } from './sql-placeholders.js';
 
@@ -28,6 +29,10 @@ const SLOT = 'coalesced_slot';
  * collation order in both engines). One call alone runs its own statement.
  *
  * A batch closes on `setImmediate`, as CoalescedIdReads' does, and nothing is cached.
+ *
+ * `turnEach`: for an engine that answers synchronously (SQLite), the batch's statements run on
+ * loop turns of their own, one after another, so many lookups arriving together hold the loop
+ * for one statement of at most MAX_CALLS_PER_STATEMENT pages at a time, not for all of them.
  */
 export class CoalescedStatements {
   private readonly loader: DataLoader<NamedCall, Row[]>;
@@ -35,6 +40,7 @@ export class CoalescedStatements {
   constructor(
     private readonly compile: CompileNamed,
     private readonly run: RunPositional,
+    private readonly turnEach = false,
   ) {
     this.loader = new DataLoader<NamedCall, Row[]>((calls) => this.runBatch(calls), { cache: false, batchScheduleFn: (go) => setImmediate(go) });
   }
@@ -53,19 +59,23 @@ export class CoalescedStatements {
       if (same === undefined) bySql.set(call.sql, [i]);
       else same.push(i);
     });
-    const statements: Promise<void>[] = [];
-    for (const [sql, indexes] of bySql) {
-      for (let start = 0; start < indexes.length; start += MAX_CALLS_PER_STATEMENT) {
-        const chunk = indexes.slice(start, start + MAX_CALLS_PER_STATEMENT);
-        statements.push(
-          this.runShared(sql, chunk.map((i) => calls[i].params)).then(
-            (rows) => chunk.forEach((i, k) => (answers[i] = rows[k])),
-            (error: unknown) => chunk.forEach((i) => (answers[i] = error instanceof Error ? error : new Error(String(error)))),
-          ),
-        );
-      }
+    const chunks: number[][] = [];
+    for (const indexes of bySql.values()) {
+      for (let start = 0; start < indexes.length; start += MAX_CALLS_PER_STATEMENT) chunks.push(indexes.slice(start, start + MAX_CALLS_PER_STATEMENT));
     }
-    await Promise.all(statements);
+    const runChunk = (chunk: readonly number[]): Promise<void> =>
+      this.runShared(calls[chunk[0]].sql, chunk.map((i) => calls[i].params)).then(
+        (rows) => chunk.forEach((i, k) => (answers[i] = rows[k])),
+        (error: unknown) => chunk.forEach((i) => (answers[i] = error instanceof Error ? error : new Error(String(error)))),
+      );
+    if (!this.turnEach) {
+      await Promise.all(chunks.map(runChunk));
+      return answers;
+    }
+    for (const [k, chunk] of chunks.entries()) {
+      if (k > 0) await nextLoopTurn();
+      await runChunk(chunk);
+    }
     return answers;
   }
 

@@ -53,12 +53,16 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
   private readonly sqliteStatements = new Map<string, ReturnType<SqliteConnection['prepare']>>();
   private readonly pgNames = new PgStatementNames(MAX_NAMED_PG_STATEMENTS);
   private readonly positional = new Map<string, PositionalSql>();
-  private readonly coalesced = new CoalescedStatements(
-    (sql, params) => this.positionalOf(sql, params),
-    (sql, values) => this.all(sql, values),
-  );
+  private readonly coalesced: CoalescedStatements;
 
-  constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {
+    this.coalesced = new CoalescedStatements(
+      (sql, params) => this.positionalOf(sql, params),
+      (sql, values) => this.all(sql, values),
+      // better-sqlite3 answers synchronously: a batch's statements take a loop turn each.
+      !this.isPostgres,
+    );
+  }
 
   get isPostgres(): boolean {
     return this.dataSource.options.type === 'postgres';
@@ -88,12 +92,14 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
   }
 
   /**
-   * On PostgreSQL, through CoalescedStatements. Not on SQLite: its list pages run one after
-   * another on the loop (LoopTurnQueue), so none would arrive while another waits, and its
-   * statements cost no round trip to share.
+   * Through CoalescedStatements on both engines. On SQLite the calls that share a statement are
+   * those that reach it together, which keyed lookups do: they skip the list pages' turn queue
+   * (ResourceReader). Sharing saves what each statement pays alone outside a transaction (its
+   * read transaction's locks on the WAL index): a `userName eq` filter 292–359 → 249–296 µs of
+   * CPU, half of it in system time (4 alternating pairs, 1,000 users).
    */
   allNamedInIdOrder<T>(sql: string, params: Readonly<Record<string, unknown>>): Promise<T[]> {
-    return this.isPostgres ? this.coalesced.all<T>(sql, params) : this.allNamed<T>(sql, params);
+    return this.coalesced.all<T>(sql, params);
   }
 
   private positionalOf(sql: string, params: Readonly<Record<string, unknown>>): PositionalSql {

@@ -17,6 +17,11 @@ export interface ListPlan {
   readonly params: Record<string, unknown>;
 }
 
+/** How SQLite list work takes turns of the event loop (ResourceReader's LoopTurnQueue); none on PostgreSQL, whose queries yield by themselves. */
+export interface ListPacing {
+  run<T>(work: () => Promise<T>): Promise<T>;
+}
+
 /** A page's ids in list order, and its rows: their keys and the caller's columns. */
 export interface ListedPage {
   readonly ids: string[];
@@ -87,21 +92,23 @@ export class ResourceLister {
   /**
    * An unsorted index page of a keyed filter as whole rows (`columns`, selected from the table's
    * alias) with the filtered total: a filtered list in one statement, as GET by id is, when the
-   * page is the first and not full (see pageByIndexWithTotal).
+   * page is the first and not full (see pageByIndexWithTotal). A count of its own runs through
+   * `pacing` when given.
    */
-  async rowsByIndexWithTotal(startIndex: number, count: number, columns: string): Promise<{ readonly rows: Record<string, unknown>[]; readonly total: number }> {
+  async rowsByIndexWithTotal(startIndex: number, count: number, columns: string, pacing?: ListPacing): Promise<{ readonly rows: Record<string, unknown>[]; readonly total: number }> {
     if (this.plan.sort !== undefined) throw new Error('rowsByIndexWithTotal pages in id order only');
-    if (count === 0) return { rows: [], total: await this.count() };
+    const counted = (): Promise<number> => (pacing === undefined ? this.count() : pacing.run(() => this.count()));
+    if (count === 0) return { rows: [], total: await counted() };
     const { alias } = this.plan.table;
     const sql = `SELECT ${columns} FROM ${this.source()} ORDER BY ${alias}.id ASC ${pageWindowSql(count)}`;
     // Concurrent lookups of the same shape (an IdP's `userName eq` per user) may share a statement.
     const rows = await this.reader.allNamedInIdOrder<Record<string, unknown>>(sql, this.paramsWith(pageWindow(startIndex - 1)));
-    return { rows, total: await this.totalAround(startIndex, count, rows.length) };
+    return { rows, total: isWholeAnswer(startIndex, count, rows.length) ? rows.length : await counted() };
   }
 
   /** The filtered total around an index page of `found` rows: the page itself when it starts at 1 and is not full. */
   private async totalAround(startIndex: number, count: number, found: number): Promise<number> {
-    return startIndex === 1 && found < count ? found : this.count();
+    return isWholeAnswer(startIndex, count, found) ? found : this.count();
   }
 
   /** `from` is where the previous page ended (`after`) or the next one began (`before`); none means the first page. */
@@ -180,6 +187,11 @@ export class ResourceLister {
   private paramsWith(extra: Record<string, unknown>): Record<string, unknown> {
     return { ...this.plan.params, ...extra, listTenant: this.plan.tenant };
   }
+}
+
+/** Whether a page of `found` rows holds every match: it starts at 1 and is not full. */
+function isWholeAnswer(startIndex: number, count: number, found: number): boolean {
+  return startIndex === 1 && found < count;
 }
 
 /**

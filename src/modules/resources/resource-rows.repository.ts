@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { insertIndexedValues, updateIndexedValues } from '../../database/query/indexed-values-store.js';
-import { listIds, type ListedIds } from '../../database/query/list-query.js';
+import { compileListQuery, type ListedIds, type ListQuery } from '../../database/query/list-query.js';
+import type { ListPacing } from '../../database/query/resource-lister.js';
 import { changeLiveCount } from '../../database/query/resource-counts.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 import type { ScimObject } from '../../scim/patch/scim-json.js';
@@ -82,12 +83,17 @@ export class ResourceRowsRepository {
     return sql;
   }
 
+  /** A list request checked and compiled for the type's table (a bad filter or sortBy fails here, before any statement). */
+  listQuery(definition: ResourceDefinition, tenant: TenantId, request: ListRequest): ListQuery {
+    return compileListQuery(this.prepared, definition.table, tenant, request, definition.type.resolve);
+  }
+
   /**
    * One page of a tenant's live resources, filtered and sorted in the database, with the values of
    * `inlines`: the page's ids and its rows in one statement (ResourceLister).
    */
-  async listPage(definition: ResourceDefinition, tenant: TenantId, request: ListRequest, inlines: readonly InlineValues[] = []): Promise<ListedIds & { readonly resources: ResourceWithValues[] }> {
-    const page = await listIds(this.prepared, definition.table, tenant, request, definition.type.resolve, this.cachedSql(['columns', definition, inlines], () => resourceColumns(definition, inlines, this.prepared.isPostgres)));
+  async listPage(definition: ResourceDefinition, query: ListQuery, inlines: readonly InlineValues[] = [], pacing?: ListPacing): Promise<ListedIds & { readonly resources: ResourceWithValues[] }> {
+    const page = await query.run(this.cachedSql(['columns', definition, inlines], () => resourceColumns(definition, inlines, this.prepared.isPostgres)), pacing);
     return { ...page, resources: page.rows.map((row) => withValues(row as unknown as RowWithValues, inlines)) };
   }
 
