@@ -95,8 +95,8 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
    * Through CoalescedStatements on both engines. On SQLite the calls that share a statement are
    * those that reach it together, which keyed lookups do: they skip the list pages' turn queue
    * (ResourceReader). Sharing saves what each statement pays alone outside a transaction (its
-   * read transaction's locks on the WAL index): a `userName eq` filter 292–359 → 249–296 µs of
-   * CPU, half of it in system time (4 alternating pairs, 1,000 users).
+   * read transaction's locks on the WAL index): a `userName eq` filter 265–330 → 204–230 µs of
+   * CPU, system time 42–47 → 16–21 µs of it (3 alternating pairs, 1,000 users).
    */
   allNamedInIdOrder<T>(sql: string, params: Readonly<Record<string, unknown>>): Promise<T[]> {
     return this.coalesced.all<T>(sql, params);
