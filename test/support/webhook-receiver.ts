@@ -20,6 +20,8 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   answer: (request: ReceivedWebhook, index: number) => ReceiverAnswer = () => 200;
   private readonly held = new Set<ServerResponse>();
+  private readonly heldNow = new Map<string, number>();
+  private readonly heldMost = new Map<string, number>();
 
   private constructor(private readonly server: Server) {}
 
@@ -35,7 +37,13 @@ export class WebhookReceiver {
         const answer = receiver.answer(received, index);
         if (answer === 'hang') {
           receiver.held.add(response);
-          response.on('close', () => receiver.held.delete(response));
+          const now = (receiver.heldNow.get(received.path) ?? 0) + 1;
+          receiver.heldNow.set(received.path, now);
+          receiver.heldMost.set(received.path, Math.max(now, receiver.heldMost.get(received.path) ?? 0));
+          response.on('close', () => {
+            receiver.held.delete(response);
+            receiver.heldNow.set(received.path, (receiver.heldNow.get(received.path) ?? 1) - 1);
+          });
           return;
         }
         if (typeof answer === 'object') {
@@ -61,6 +69,11 @@ export class WebhookReceiver {
   /** The receiver's URL, with a path to tell endpoints apart. */
   url(path = '/hook'): string {
     return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  /** The most requests on `path` held open (answered `hang`) at one time: how many attempts the sender had in flight there. */
+  mostHeldAtOnce(path: string): number {
+    return this.heldMost.get(path) ?? 0;
   }
 
   /** The webhooks received on `path`, parsed. */
