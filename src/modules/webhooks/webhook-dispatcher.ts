@@ -23,8 +23,8 @@ import { sendWebhook } from './webhook-sender.js';
  * quarter of the slots, for at most the attempt's timeout. With 4 to an endpoint, deliveries to a
  * tenant's one endpoint fell behind its writes: during 8 s of 154–265 POST /Users a second on
  * PostgreSQL, 0–59 deliveries a second, and a backlog that took 5–25 s to drain after; with 16,
- * 77–174 a second and 0.3–4.6 s (6 alternating pairs, the first 4 before the share was exact). On SQLite 5,568 events took 20 s to
- * drain, with 16 6,044 took 6.7 s.
+ * 77–174 a second and 0.3–4.6 s (6 alternating pairs, the first 4 before the share was exact).
+ * On SQLite 5,568 events took 20 s to drain, with 16 6,044 took 6.7 s.
  */
 const MAX_IN_FLIGHT = 64;
 const MAX_IN_FLIGHT_PER_ENDPOINT = 16;
