@@ -20,28 +20,30 @@ async function preparedOnThisConnection(dataSource: DataSource, work: (run: type
  * statements, which a backend plans once per connection instead of at every execution (issue 15).
  * Nothing else may change: the same rows, the same counts, the same errors on both engines.
  */
-/** The service on `kind` with one tenant, for the SQL run straight on its data source; closed after the suite. */
-function serviceWithTenant(kind: DatabaseKind): { readonly dataSource: () => DataSource; readonly tenant: () => string } {
+/** What a suite's tests run SQL on: the service's data source and one tenant of it. */
+interface ServiceWithTenant {
+  dataSource: DataSource;
+  tenant: string;
+}
+
+/** The service on `kind` with one tenant, for the SQL run straight on its data source; filled before the suite's tests, closed after. */
+function serviceWithTenant(kind: DatabaseKind): ServiceWithTenant {
   let roster: RosterHarness;
-  let tenant: string;
+  const service = {} as ServiceWithTenant;
   beforeAll(async () => {
     roster = await startRoster(kind);
-    tenant = (await createTenantWithConnection(roster.http)).tenantId;
+    service.tenant = (await createTenantWithConnection(roster.http)).tenantId;
+    service.dataSource = rosterDataSource(roster);
   });
   afterAll(() => roster.close());
-  return { dataSource: () => rosterDataSource(roster), tenant: () => tenant };
+  return service;
 }
 
 describe.each(databaseKinds())('hand-written SQL (runSql) on %s', (kind) => {
   const service = serviceWithTenant(kind);
-  let dataSource: DataSource;
-  let tenant: string;
-  beforeAll(() => {
-    dataSource = service.dataSource();
-    tenant = service.tenant();
-  });
 
   it('answers the same rows and counts each time a statement runs again', async () => {
+    const { dataSource, tenant } = service;
     const insert = `INSERT INTO resource_counts (tenant_id, resource_table, live) VALUES (:tenant, :table, :live)`;
     await runSql(dataSource.manager, insert, { tenant, table: 'named_a', live: 3 });
     await runSql(dataSource.manager, insert, { tenant, table: 'named_b', live: 5 });
@@ -66,6 +68,7 @@ describe.each(databaseKinds())('hand-written SQL (runSql) on %s', (kind) => {
   });
 
   it('fails a unique violation as the QueryFailedError the services recognise, and runs the statement again afterwards', async () => {
+    const { dataSource, tenant } = service;
     const insert = `INSERT INTO resource_counts (tenant_id, resource_table, live) VALUES (:tenant, :table, 1)`;
     await runSql(dataSource.manager, insert, { tenant, table: 'named_unique' });
     const failure = await runSql(dataSource.manager, insert, { tenant, table: 'named_unique' }).catch((error: unknown) => error);
@@ -90,14 +93,9 @@ describe.each(databaseKinds())('hand-written SQL (runSql) on %s', (kind) => {
 
 describeOnPostgres('hand-written SQL as named statements', (kind) => {
   const service = serviceWithTenant(kind);
-  let dataSource: DataSource;
-  let tenant: string;
-  beforeAll(() => {
-    dataSource = service.dataSource();
-    tenant = service.tenant();
-  });
 
   it("keeps a transaction's statement prepared on its connection, under one name for one text", async () => {
+    const { dataSource, tenant } = service;
     const text = 'SELECT live FROM resource_counts WHERE tenant_id = :tenant AND resource_table = :table';
     const prepared = await preparedOnThisConnection(dataSource, async (run, manager) => {
       await run(manager, text, { tenant, table: 'users' });
@@ -108,6 +106,7 @@ describeOnPostgres('hand-written SQL as named statements', (kind) => {
   });
 
   it('leaves a batch of more than 16 bound values unnamed: its texts vary with its length', async () => {
+    const { dataSource, tenant } = service;
     const tables = Array.from({ length: 17 }, (_, i) => `batch_${i}`);
     const params: Record<string, unknown> = { tenant };
     const list = tables.map((table, i) => ((params[`t${i}`] = table), `:t${i}`)).join(', ');
