@@ -122,6 +122,16 @@ describe('CoalescedStatements, on a real SQLite database', () => {
     expect(turns[2]).toBeGreaterThan(turns[1]);
   });
 
+  it('answers batches of one text but different sizes, one after another, each from a statement of its size', async () => {
+    const sizes = [3, 5, 3, 1, 5];
+    for (const size of sizes) {
+      const calls = Array.from({ length: size }, (_, i) => ({ tenant: i % 2 === 0 ? 'b' : 'a', from: 'b', pageOffset: 0 }));
+      const answers = await fromSeparateCallbacks(calls.map((params) => () => shared.all<Row>(PAGE, params)));
+      expect(answers.map((rows) => rows.map((row) => row.id))).toEqual(calls.map((call) => (call.tenant === 'a' ? ['b2', 'c3'] : ['d4', 'e5'])));
+    }
+    expect(statements.map((statement) => statement.sql.split(' UNION ALL ').length)).toEqual(sizes);
+  });
+
   it('fails every call of a statement that failed, and only those', async () => {
     const broken = PAGE.replace('people', 'nobody');
     const settled = await Promise.allSettled([

@@ -34,6 +34,13 @@ describe('list requests from query parameters (RFC 7644 §3.4.2)', () => {
     });
   });
 
+  it('takes the first spelling of a name given in two cases, and lists the members in one order', () => {
+    const request = listRequestFromQuery({ Filter: 'userName pr', filter: 'title pr', excludedAttributes: 'groups', SORTBY: 'title', sortBy: 'userName' });
+    expect(request.filter).toBe('userName pr');
+    expect(request.sortBy).toBe('title');
+    expect(Object.keys(request)).toEqual(['filter', 'sortBy', 'sortOrder', 'page', 'excludedAttributes']);
+  });
+
   it.each([
     ['a non-integer count', { count: '1.5' }],
     ['a word for startIndex', { startIndex: 'first' }],

@@ -31,8 +31,9 @@ export interface ListRequest {
 
 /** RFC 7644 §3.4.2: GET query parameters (names case-insensitive, as Fastify hands them over). */
 export function listRequestFromQuery(query: Record<string, unknown>): ListRequest {
+  const keys = firstKeyByFoldedName(query);
   const read = (name: string): string | undefined => {
-    const key = Object.keys(query).find((k) => k.toLowerCase() === name.toLowerCase());
+    const key = keys.get(name.toLowerCase());
     const value = key === undefined ? undefined : query[key];
     if (Array.isArray(value)) throw ScimError.invalidValue(`"${name}" was given more than once.`);
     return typeof value === 'string' ? value : undefined;
@@ -47,6 +48,16 @@ export function listRequestFromQuery(query: Record<string, unknown>): ListReques
     attributes: read('attributes'),
     excludedAttributes: read('excludedAttributes'),
   });
+}
+
+/** Each name's first spelling among `query`'s keys (what a case-blind find over the keys gives), read once rather than once per parameter. */
+function firstKeyByFoldedName(query: Record<string, unknown>): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const key of Object.keys(query)) {
+    const folded = key.toLowerCase();
+    if (!keys.has(folded)) keys.set(folded, key);
+  }
+  return keys;
 }
 
 /** RFC 7644 §3.4.3: a SearchRequest body; attribute lists are arrays of names. */
@@ -92,15 +103,20 @@ function build(raw: RawListRequest): ListRequest {
   const count = Math.min(Math.max(raw.count ?? DEFAULT_PAGE_SIZE, 0), MAX_PAGE_SIZE);
   const startIndex = Math.min(Math.max(raw.startIndex ?? 1, 1), MAX_START_INDEX);
   const page: PageRequest = raw.cursor !== undefined ? { kind: 'cursor', cursor: raw.cursor, count } : { kind: 'index', startIndex, count };
-  return {
-    ...(raw.filter === undefined ? {} : { filter: raw.filter }),
-    ...(raw.sortBy === undefined || raw.sortBy.trim() === '' ? {} : { sortBy: raw.sortBy.trim() }),
-    sortOrder: sortOrderOf(raw.sortOrder),
-    page,
-    ...(raw.attributes === undefined ? {} : { attributes: raw.attributes }),
-    ...(raw.excludedAttributes === undefined ? {} : { excludedAttributes: raw.excludedAttributes }),
-  };
+  // Members assigned one by one, in the order spreads of optional members gave them: the spreads
+  // cost about 1 µs of every list request (issue 15: an IdP's filter per user).
+  const request: Partial<Mutable<ListRequest>> = {};
+  if (raw.filter !== undefined) request.filter = raw.filter;
+  const sortBy = raw.sortBy?.trim();
+  if (sortBy !== undefined && sortBy !== '') request.sortBy = sortBy;
+  request.sortOrder = sortOrderOf(raw.sortOrder);
+  request.page = page;
+  if (raw.attributes !== undefined) request.attributes = raw.attributes;
+  if (raw.excludedAttributes !== undefined) request.excludedAttributes = raw.excludedAttributes;
+  return request as ListRequest;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function sortOrderOf(value: string | undefined): SortOrder {
   if (value === undefined || value.trim() === '') return 'ascending';
