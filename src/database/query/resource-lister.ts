@@ -153,7 +153,7 @@ export class ResourceLister {
     const sql =
       `SELECT ${pageKeys.join(', ')}, ${columns} FROM (${page}) q CROSS JOIN ${table} ${alias} WHERE ${alias}.id = q.k${keys.length - 1}` +
       ` ORDER BY ${pageKeys.map((key) => `${key} ${descending ? 'DESC' : 'ASC'}`).join(', ')}`;
-    const rows = await this.run<Record<string, unknown>>(sql, { ...params, ...pageWindow(offset) });
+    const rows = await this.run<Record<string, unknown>>(sql, Object.assign(params, pageWindow(offset)));
     return rows.map((row) => ({ id: String(row[`k${keys.length - 1}`]), keys: keys.map((_, i) => row[`k${i}`]), row }));
   }
 
@@ -185,7 +185,9 @@ export class ResourceLister {
   }
 
   private paramsWith(extra: Record<string, unknown>): Record<string, unknown> {
-    return { ...this.plan.params, ...extra, listTenant: this.plan.tenant };
+    // Object.assign, not spreads: spreading the compiled parameters (named by SqlParams at run
+    // time) took about 2 µs a call against 0.1 µs, on every list request (issue 15, profiled).
+    return Object.assign({}, this.plan.params, extra, { listTenant: this.plan.tenant });
   }
 }
 
