@@ -1,6 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/roster-options.js';
 import { redactForLog, redactText } from './redact.js';
+import { turnBufferedStdout } from './turn-buffered-stdout.js';
 
 export type RosterLogger = Logger;
 
@@ -8,7 +9,8 @@ export type RosterLogger = Logger;
  * The one logger of the standalone service: pino, JSON lines (stdout unless told otherwise),
  * shared by Fastify (`request.log`) and Nest (`NestPinoLogger`). Redaction happens here, at the
  * logger, so no caller can forget it: every record object is searched for secrets
- * (`redactForLog`), and so is every message string.
+ * (`redactForLog`), and so is every message string. Stdout is written once per loop turn
+ * (turn-buffered-stdout.ts).
  */
 export function createRosterLogger(level: LogLevel, destination?: DestinationStream): RosterLogger {
   const options = {
@@ -29,7 +31,7 @@ export function createRosterLogger(level: LogLevel, destination?: DestinationStr
       },
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? turnBufferedStdout());
 }
 
 /**
