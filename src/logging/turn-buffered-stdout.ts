@@ -14,8 +14,11 @@ let shared: DestinationStream | undefined;
  * graceful shutdown, process.exit after a fatal error) are written on `exit`. sonic-boom, pino's
  * own destination, does the writing (partial writes, EAGAIN, EPIPE); its own minLength and
  * periodicFlush hold lines by size or by interval, which would leave a quiet server's lines
- * unwritten for a while, hence the turn. One per process: every logger writing to stdout shares
- * it, so lines keep their order and one `exit` listener serves them all.
+ * unwritten for a while, hence the turn. The writes are synchronous: a stdout nobody reads any
+ * more holds the loop once its pipe is full, where the asynchronous default grew its buffer
+ * without bound instead (container runtimes drain stdout into a file). One per process: every
+ * logger writing to stdout shares it, so lines keep their order and one `exit` listener serves
+ * them all.
  */
 export function turnBufferedStdout(): DestinationStream {
   if (shared !== undefined) return shared;
