@@ -8,7 +8,7 @@ let shared: DestinationStream | undefined;
 /**
  * Standard output for log lines, written once per event-loop turn. pino's default destination
  * hands each line (or the few that queued meanwhile) to libuv's thread pool to write: at `info`
- * that cost a logged GET about 10 µs of system time and more of user time, 5–25 % of its CPU
+ * that cost a logged GET about 10 µs of system time and more of user time, 3–29 % of its CPU
  * (issue 15, alternating pairs). Here the lines of one turn go out together at its end
  * (setImmediate), so a busy replica makes one write for the answers of a turn while an idle one
  * still shows each line at once; the lines still held when the process exits (the end of a
