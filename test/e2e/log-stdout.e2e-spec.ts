@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildService } from '../support/child-service.js';
+import { eventually } from '../support/webhook-receiver.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOGGER = new URL('dist/src/logging/roster-logger.js', `file://${ROOT}`).href;
@@ -36,15 +37,6 @@ function jsonLines(text: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
-
 beforeAll(() => buildService(), 60_000);
 
 describe('the service logger on stdout (turn-buffered-stdout.ts)', () => {
@@ -60,7 +52,7 @@ describe('the service logger on stdout (turn-buffered-stdout.ts)', () => {
     expect(lines.map((line) => line.i)).toEqual(Array.from({ length: 500 }, (_, i) => i));
     expect(lines.every((line) => line.msg === 'line' && line.level === 'info')).toBe(true);
     // About 85 KB of lines: written as ~8 KB pieces (sonic-boom's minLength) and the turn's rest,
-    // not once per line as pino's default destination did; the stderr write is counted too.
+    // not once per line; the stderr write is counted too.
     const writes = Number(/writes=(\d+)/.exec(child.stderr())?.[1]);
     expect(child.stdout().length).toBeGreaterThan(80_000);
     expect(writes).toBeGreaterThan(0);
@@ -74,8 +66,7 @@ describe('the service logger on stdout (turn-buffered-stdout.ts)', () => {
       setTimeout(() => undefined, 30_000);
     `);
     try {
-      const shown = await until(() => child.stdout().includes('the only line for a while'), 5_000);
-      expect(shown).toBe(true);
+      await eventually(() => child.stdout().includes('the only line for a while'), 'the line on stdout', 5_000);
       expect(child.process.exitCode).toBeNull();
       expect(jsonLines(child.stdout())).toEqual([expect.objectContaining({ level: 'info', msg: 'the only line for a while' })]);
     } finally {
