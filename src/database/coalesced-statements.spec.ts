@@ -47,7 +47,7 @@ describe('CoalescedStatements, on a real SQLite database', () => {
           return Promise.reject(new Error((error as { message: string }).message));
         }
       },
-      turnEach,
+      { turnEach },
     );
 
   beforeEach(() => {

@@ -1,9 +1,10 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import DataLoader from 'dataloader';
-import { type PositionalSql, shiftPositional } from './sql-placeholders.js';
+import type { IdRow, RunPositional, SharedStatementForm } from './shared-statement-form.js';
+import type { PositionalSql } from './sql-placeholders.js';
+import { UnionAllForm } from './union-all-form.js';
 
-/** Runs one statement: positional SQL (`$1`, `$2`…) and its values. */
-export type RunPositional = <T>(sql: string, values: readonly unknown[]) => Promise<T[]>;
+export type { RunPositional } from './shared-statement-form.js';
 /** `:name` SQL as positional SQL, for the names `params` gives. */
 export type CompileNamed = (sql: string, params: Readonly<Record<string, unknown>>) => PositionalSql;
 
@@ -12,23 +13,25 @@ interface NamedCall {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
-type Row = Record<string, unknown> & { readonly id: string };
-
-/** At most this many calls share a statement: each count from 2 up is a statement text of its own (and, on PostgreSQL, a named statement). */
+/** At most this many calls share a statement. */
 const MAX_CALLS_PER_STATEMENT = 8;
-/** The column that says which call a row of a shared statement answers. */
-const SLOT = 'coalesced_slot';
-/** Statement texts whose shared forms are kept; past this many the kept forms start again. */
-const MAX_SHARED_TEXTS = 200;
+
+export interface CoalescingOptions {
+  /** For an engine that answers synchronously (SQLite): see CoalescedStatements. */
+  readonly turnEach?: boolean;
+  /** How calls share a statement; UNION ALL branches by default. */
+  readonly form?: SharedStatementForm;
+}
 
 /**
  * Calls of the same id-ordered statement that arrive together (an IdP's concurrent `userName eq`
- * lookups) run as one `UNION ALL` of their statements, each branch with its own parameters, its
- * tenant among them: one round trip, one pool connection and one statement for the server to run
- * instead of one each (issue 15, PostgreSQL's keyed filter pages). A branch keeps its own ORDER
- * BY, LIMIT and plan; its rows come back tagged with the branch, and are put back in id order,
- * which is their statement's order (ids are Roster's UUIDs, whose code-unit order is their
- * collation order in both engines). One call alone runs its own statement.
+ * lookups) run as one statement, each call with its own parameters, its tenant among them: one
+ * round trip, one pool connection and one statement for the server to run instead of one each
+ * (issue 15, PostgreSQL's keyed filter pages). The `form` says how (shared-statement-form.ts);
+ * each call's statement keeps its own ORDER BY, LIMIT and plan in it, its rows come back tagged
+ * with the call, and are put back in id order, which is their statement's order (ids are Roster's
+ * UUIDs, whose code-unit order is their collation order in both engines). One call alone runs
+ * its own statement.
  *
  * A batch closes on `setImmediate`, as CoalescedIdReads' does, and nothing is cached.
  *
@@ -37,16 +40,18 @@ const MAX_SHARED_TEXTS = 200;
  * for one statement of at most MAX_CALLS_PER_STATEMENT pages at a time, not for all of them.
  */
 export class CoalescedStatements {
-  private readonly loader: DataLoader<NamedCall, Row[]>;
-  /** Each statement's shared forms by call count, built once: shifting every branch's placeholders cost a 900-character scan per branch per batch. */
-  private readonly sharedTexts = new Map<string, string[]>();
+  private readonly loader: DataLoader<NamedCall, IdRow[]>;
+  private readonly turnEach: boolean;
+  private readonly form: SharedStatementForm;
 
   constructor(
     private readonly compile: CompileNamed,
     private readonly run: RunPositional,
-    private readonly turnEach = false,
+    { turnEach = false, form = new UnionAllForm(run) }: CoalescingOptions = {},
   ) {
-    this.loader = new DataLoader<NamedCall, Row[]>((calls) => this.runBatch(calls), { cache: false, batchScheduleFn: (go) => setImmediate(go) });
+    this.turnEach = turnEach;
+    this.form = form;
+    this.loader = new DataLoader<NamedCall, IdRow[]>((calls) => this.runBatch(calls), { cache: false, batchScheduleFn: (go) => setImmediate(go) });
   }
 
   /** The rows of `sql` (`:name` placeholders, rows ordered by and carrying `id`) with `params`. */
@@ -55,8 +60,8 @@ export class CoalescedStatements {
   }
 
   /** Each call's rows, or the error of the statement it shared (dataloader rejects that call's load with it). */
-  private async runBatch(calls: readonly NamedCall[]): Promise<(Row[] | Error)[]> {
-    const answers: (Row[] | Error)[] = calls.map(() => []);
+  private async runBatch(calls: readonly NamedCall[]): Promise<(IdRow[] | Error)[]> {
+    const answers: (IdRow[] | Error)[] = calls.map(() => []);
     const bySql = new Map<string, number[]>();
     calls.forEach((call, i) => {
       const same = bySql.get(call.sql);
@@ -84,32 +89,12 @@ export class CoalescedStatements {
   }
 
   /** The rows of each parameter set, in one statement. */
-  private async runShared(sql: string, paramSets: readonly Readonly<Record<string, unknown>>[]): Promise<Row[][]> {
+  private async runShared(sql: string, paramSets: readonly Readonly<Record<string, unknown>>[]): Promise<IdRow[][]> {
     const { text, names } = this.compile(sql, paramSets[0]);
-    const values = paramSets.flatMap((params) => names.map((name) => params[name]));
-    if (paramSets.length === 1) return [await this.run<Row>(text, values)];
-    const rows = await this.run<Row & Record<typeof SLOT, number | string>>(this.sharedText(text, names.length, paramSets.length), values);
-    const answers: Row[][] = paramSets.map(() => []);
-    for (const row of rows) answers[Number(row[SLOT])].push(row);
+    const valueSets = paramSets.map((params) => names.map((name) => params[name]));
+    if (valueSets.length === 1) return [await this.run<IdRow>(text, valueSets[0])];
+    const answers = await this.form.rowsOf(text, valueSets);
     for (const answer of answers) answer.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return answers;
-  }
-
-  /**
-   * `text` run for `calls` parameter sets of `width` values each, as one statement. The same
-   * string each time, so the prepared-statement caches find it without hashing 7 KB again.
-   */
-  private sharedText(text: string, width: number, calls: number): string {
-    let forms = this.sharedTexts.get(text);
-    if (forms === undefined) {
-      if (this.sharedTexts.size >= MAX_SHARED_TEXTS) this.sharedTexts.clear();
-      this.sharedTexts.set(text, (forms = []));
-    }
-    let shared = forms[calls];
-    if (shared === undefined) {
-      const branches = Array.from({ length: calls }, (_, k) => `SELECT ${k} AS ${SLOT}, b${k}.* FROM (${shiftPositional(text, k * width)}) b${k}`);
-      forms[calls] = shared = branches.join(' UNION ALL ');
-    }
-    return shared;
   }
 }

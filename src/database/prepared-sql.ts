@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { ROSTER_DATA_SOURCE } from '../config/injection-tokens.js';
 import { CoalescedStatements } from './coalesced-statements.js';
+import { PgLateralForm } from './pg-lateral-form.js';
+import type { RunPositional } from './shared-statement-form.js';
 import { detachedRows } from './detached-rows.js';
 import { PgStatementNames } from './pg-statement-names.js';
 import { positionalSql, type PositionalSql, sqliteNamedSql } from './sql-placeholders.js';
@@ -54,14 +56,15 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
   private readonly pgNames = new PgStatementNames(MAX_NAMED_PG_STATEMENTS);
   private readonly positional = new Map<string, PositionalSql>();
   private readonly coalesced: CoalescedStatements;
+  private pgProbes = 0;
 
   constructor(@InjectDataSource(ROSTER_DATA_SOURCE) private readonly dataSource: DataSource) {
-    this.coalesced = new CoalescedStatements(
-      (sql, params) => this.positionalOf(sql, params),
-      (sql, values) => this.all(sql, values),
+    const run: RunPositional = (sql, values) => this.all(sql, values);
+    this.coalesced = new CoalescedStatements((sql, params) => this.positionalOf(sql, params), run, {
       // better-sqlite3 answers synchronously: a batch's statements take a loop turn each.
-      !this.isPostgres,
-    );
+      turnEach: !this.isPostgres,
+      ...(this.isPostgres ? { form: new PgLateralForm(run, (text) => this.pgParameterTypes(text)) } : {}),
+    });
   }
 
   get isPostgres(): boolean {
@@ -73,9 +76,8 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
     this.dataSource.logger.logQuery(sql, [...values]);
     try {
       if (this.isPostgres) {
-        const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
         const name = this.pgNames.nameOf(sql);
-        const result = await pool.query(name === undefined ? { text: sql, values } : { name, text: sql, values });
+        const result = await this.pgPool().query(name === undefined ? { text: sql, values } : { name, text: sql, values });
         return detachedRows(result.rows as T[]);
       }
       return this.sqliteStatementOf(sql).all(sqliteParameters(values)) as T[];
@@ -84,6 +86,30 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
       // error log and everything else that reads driver errors sees the same shape either way.
       throw new QueryFailedError(sql, [...values], error as Error);
     }
+  }
+
+  /**
+   * The types PostgreSQL infers for the placeholders of `text`: prepared under a name of its own
+   * and read back from `pg_prepared_statements`, in one simple-protocol round trip on one
+   * connection, and deallocated.
+   */
+  private async pgParameterTypes(text: string): Promise<readonly string[]> {
+    const name = `roster_probe_${++this.pgProbes}`;
+    const sql = `PREPARE ${name} AS ${text}; SELECT parameter_types::text[] AS types FROM pg_prepared_statements WHERE name = '${name}'; DEALLOCATE ${name}`;
+    this.dataSource.logger.logQuery(sql, []);
+    try {
+      // No values: pg sends the three statements as one simple query, answered by a result each.
+      const results = (await this.pgPool().query({ text: sql, values: [] })) as unknown as { rows: { types: string[] }[] }[];
+      const types = results[1]?.rows[0]?.types;
+      if (types === undefined) throw new Error(`no parameter types for ${name}`);
+      return types;
+    } catch (error) {
+      throw new QueryFailedError(sql, [], error as Error);
+    }
+  }
+
+  private pgPool(): PgPool {
+    return (this.dataSource.driver as unknown as { master: PgPool }).master;
   }
 
   allNamed<T>(sql: string, params: Readonly<Record<string, unknown>>): Promise<T[]> {

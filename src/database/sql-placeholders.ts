@@ -28,7 +28,12 @@ export function sqliteNamedSql(sql: string): string {
 
 /** `$n` → `$(n + by)`, outside quotes: positional SQL placed after `by` values of other SQL. */
 export function shiftPositional(sql: string, by: number): string {
-  return by === 0 ? sql : outsideQuotes(sql, (chunk) => chunk.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`));
+  return by === 0 ? sql : replacePositional(sql, (n) => `$${n + by}`);
+}
+
+/** Each `$n` outside quotes replaced by what `replace` makes of `n`. */
+export function replacePositional(sql: string, replace: (n: number) => string): string {
+  return outsideQuotes(sql, (chunk) => chunk.replace(/\$(\d+)/g, (_, n: string) => replace(Number(n))));
 }
 
 /** Applies `rewrite` to the parts of `sql` outside '…' literals and "…" identifiers ('' and "" escape a quote). */

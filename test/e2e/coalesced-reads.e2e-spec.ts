@@ -15,8 +15,8 @@ const isBatchedRead = (statement: CapturedStatement): boolean => statement.sql.s
 /** The access endpoint's statement for several users at once. */
 const isBatchedAccess = (statement: CapturedStatement): boolean => statement.sql.startsWith('SELECT u.id, u.active') && /ANY\(\$2|json_each\(/.test(statement.sql);
 
-/** A keyed filter page of several lookups at once (CoalescedStatements). */
-const isSharedFilterPage = (statement: CapturedStatement): boolean => statement.sql.includes(' UNION ALL ') && statement.sql.includes('coalesced_slot');
+/** A keyed filter page of several lookups at once (CoalescedStatements): UNION ALL branches on SQLite, a lateral subquery over their values on PostgreSQL. */
+const isSharedFilterPage = (statement: CapturedStatement): boolean => statement.sql.includes('coalesced_slot') && (statement.sql.includes(' UNION ALL ') || statement.sql.includes(' CROSS JOIN LATERAL '));
 
 /** Each batched statement names several distinct ids. */
 function expectDistinctIds(statements: readonly CapturedStatement[]): void {
