@@ -4,7 +4,6 @@ import type { IdRow, RunPositional, SharedStatementForm } from './shared-stateme
 import type { PositionalSql } from './sql-placeholders.js';
 import { UnionAllForm } from './union-all-form.js';
 
-export type { RunPositional } from './shared-statement-form.js';
 /** `:name` SQL as positional SQL, for the names `params` gives. */
 export type CompileNamed = (sql: string, params: Readonly<Record<string, unknown>>) => PositionalSql;
 
