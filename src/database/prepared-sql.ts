@@ -91,7 +91,8 @@ export class PreparedSql implements SqlReader, OnApplicationShutdown {
   /**
    * The types PostgreSQL infers for the placeholders of `text`: prepared under a name of its own
    * and read back from `pg_prepared_statements`, in one simple-protocol round trip on one
-   * connection, and deallocated.
+   * connection, and deallocated. `text` is a statement of ours: whatever a client sends reaches
+   * it as a bound value, never in its text.
    */
   private async pgParameterTypes(text: string): Promise<readonly string[]> {
     const name = `roster_probe_${++this.pgProbes}`;
