@@ -93,6 +93,17 @@ describeOnPostgres('Lookups sharing a lateral statement, on %s', () => {
     expect(statements.filter((text) => text.startsWith('SELECT t.id'))).toEqual([]);
   });
 
+  it('runs a statement without placeholders once for each call, there being nothing to unnest', async () => {
+    const fixed = "SELECT t.id, t.name FROM people t WHERE t.tenant = 'b' ORDER BY t.id ASC";
+    const answers = await fromSeparateCallbacks([() => sql.allNamedInIdOrder<Row>(fixed, {}), () => sql.allNamedInIdOrder<Row>(fixed, {})]);
+    expect(answers.map((rows) => rows.map((row) => row.id))).toEqual([
+      ['d4', 'e5'],
+      ['d4', 'e5'],
+    ]);
+    expect(statements.filter((text) => text.includes('CROSS JOIN LATERAL') || text.startsWith('PREPARE'))).toEqual([]);
+    expect(statements.filter((text) => text === fixed)).toHaveLength(2);
+  });
+
   it('fails every call of a statement that failed, and only those', async () => {
     const broken = PAGE.replace('people', 'nobody');
     const settled = await Promise.allSettled([
