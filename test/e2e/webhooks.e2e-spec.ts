@@ -194,6 +194,61 @@ describe.each(databaseKinds())('Webhooks on %s', (kind) => {
       expect(row).toMatchObject({ attempts: 2, lastStatus: 200, lastError: null, status: 'succeeded' });
     });
 
+    // These two use a receiver of their own: the sockets kept for the shared one also carry the
+    // other tests' endpoints, so which socket a delivery gets there is not the test's to say.
+    it('keeps its connection to a receiver between deliveries', async () => {
+      const own = await WebhookReceiver.start();
+      try {
+        const hook = await admin<WebhookJson>('POST', '/webhooks', { url: own.url('/kept'), types: ['user.created'] });
+        expect(hook.status).toBe(201);
+        const ids: string[] = [];
+        for (let i = 1; i <= 4; i += 1) {
+          ids.push(await createUser(`kept-${i}@example.com`));
+          await eventually(() => own.on('/kept').length === i, `delivery ${i}`);
+        }
+        const got = own.on('/kept');
+        expect(got.map((webhook) => JSON.parse(webhook.body).resource.id)).toEqual(ids);
+        expect(new Set(got.map((webhook) => webhook.remotePort)).size).toBe(1);
+      } finally {
+        await own.close();
+      }
+    });
+
+    it('sends again at once, on a new connection, when the receiver has closed the kept one', async () => {
+      const own = await WebhookReceiver.start();
+      try {
+        const hook = await admin<WebhookJson>('POST', '/webhooks', { url: own.url('/dropping'), types: ['user.created'] });
+        expect(hook.status).toBe(201);
+        // Every connection answers its first webhook and is closed unanswered on the next, as by
+        // a receiver that timed the idle socket out just as the sender picked it up.
+        const served = new Set<number>();
+        own.answer = (webhook) => {
+          if (served.has(webhook.remotePort)) return 'drop';
+          served.add(webhook.remotePort);
+          return 200;
+        };
+        const first = await createUser('first-on-socket@example.com');
+        await eventually(() => own.received.length === 1, 'the first delivery');
+        const second = await createUser('second-on-socket@example.com');
+        const got = await eventually(() => own.received.length === 3 && own.received, 'the second delivery, sent twice');
+        expect(got.map((webhook) => JSON.parse(webhook.body).resource.id)).toEqual([first, second, second]);
+        expect(got[1].remotePort).toBe(got[0].remotePort);
+        expect(got[2].remotePort).not.toBe(got[1].remotePort);
+        expect(got[2].headers['webhook-id']).toBe(got[1].headers['webhook-id']);
+        const rows = await eventually(async () => {
+          const listed = await deliveries(hook.body.id);
+          return listed.length === 2 && listed.every((row) => row.status === 'succeeded') && listed;
+        }, 'both recorded as delivered');
+        // One attempt each: the closed socket is not a failed attempt left to the retry schedule.
+        expect(rows.map((row) => [row.attempts, row.lastStatus, row.lastError])).toEqual([
+          [1, 200, null],
+          [1, 200, null],
+        ]);
+      } finally {
+        await own.close();
+      }
+    });
+
     it('gives up on a receiver that hangs after the timeout, and tries again', async () => {
       const hook = await endpoint({ types: ['user.created'] });
       receiver.answer = (webhook) => (webhook.path === hook.path && receiver.on(hook.path).length === 1 ? 'hang' : 200);

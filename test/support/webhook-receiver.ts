@@ -7,10 +7,16 @@ export interface ReceivedWebhook {
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
   readonly receivedAt: number;
+  /** The sender's port: which of its connections the webhook came over. */
+  readonly remotePort: number;
 }
 
-/** What the receiver answers a request with: a status, `hang` (never answers) or a redirect. */
-export type ReceiverAnswer = number | 'hang' | { readonly redirectTo: string };
+/**
+ * What the receiver answers a request with: a status, `hang` (never answers), `drop` (closes the
+ * connection without an answer, as a server does with a kept-alive socket it just timed out) or a
+ * redirect.
+ */
+export type ReceiverAnswer = number | 'hang' | 'drop' | { readonly redirectTo: string };
 
 /**
  * A real HTTP server on loopback that records every webhook it gets and answers as the test
@@ -32,7 +38,7 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const received: ReceivedWebhook = { path: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
+        const received: ReceivedWebhook = { path: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now(), remotePort: request.socket.remotePort ?? 0 };
         const index = receiver.received.push(received) - 1;
         const answer = receiver.answer(received, index);
         if (answer === 'hang') {
@@ -44,6 +50,10 @@ export class WebhookReceiver {
             receiver.held.delete(response);
             receiver.heldNow.set(received.path, (receiver.heldNow.get(received.path) ?? 1) - 1);
           });
+          return;
+        }
+        if (answer === 'drop') {
+          request.socket.destroy();
           return;
         }
         if (typeof answer === 'object') {

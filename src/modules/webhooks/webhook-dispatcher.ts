@@ -15,6 +15,7 @@ import type { AttemptResult, LeasedDelivery } from './webhook-delivery.js';
 import type { WebhookTarget } from './webhook-endpoint.js';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 import { WebhookFanOut } from './webhook-fan-out.js';
+import { WebhookConnections } from './webhook-connections.js';
 import { signatureHeader } from './webhook-secret.js';
 import { sendWebhook } from './webhook-sender.js';
 
@@ -65,6 +66,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger('Webhooks');
   private readonly owner = randomUUID();
   private readonly attempts = new Map<string, Attempt>();
+  private readonly connections = new WebhookConnections();
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> | undefined;
   private stopping = false;
@@ -106,6 +108,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const leased = [...this.attempts.entries()];
     for (const [, attempt] of leased) attempt.abort.abort();
     await Promise.all(leased.map(([, attempt]) => attempt.done));
+    this.connections.close();
     await this.transactions
       .run((manager) => this.deliveries.release(this.owner, leased.map(([id]) => id), manager))
       .catch((error: unknown) => this.logger.warn(`could not give back delivery leases (they run out by themselves): ${String(error)}`));
@@ -221,7 +224,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
           'webhook-signature': signatureHeader(target.secrets, event.id, sentAt, body),
         },
       },
-      { allowPrivateTargets: this.options.webhooks.allowPrivateTargets, timeoutMs: this.options.webhooks.timeoutMs, signal },
+      { allowPrivateTargets: this.options.webhooks.allowPrivateTargets, timeoutMs: this.options.webhooks.timeoutMs, connections: this.connections, signal },
     );
     if (signal.aborted) return; // stopping: the lease is given back, another replica sends it
     if (outcome.kind === 'answered' && outcome.status >= 200 && outcome.status < 300) {

@@ -1,7 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { type Agent, type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import type { WebhookConnections } from './webhook-connections.js';
 import { isAllowedAddress, type TargetRules } from './webhook-target.js';
 
 /** What one attempt came to: the receiver's status, or why there was none. */
@@ -17,6 +18,7 @@ export interface WebhookRequest {
 
 export interface SendOptions extends TargetRules {
   readonly timeoutMs: number;
+  readonly connections: WebhookConnections;
   readonly signal?: AbortSignal;
 }
 
@@ -26,52 +28,69 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 /**
  * POSTs one webhook with Node's own HTTP client rather than fetch: its `lookup` hook sees the
  * address the socket is about to connect to, which is where an SSRF check must sit (a check
- * before the request would let DNS answer differently the second time). Redirects are not
- * followed (Node's client never does): a 3xx is an answer like any other non-2xx. The whole
- * attempt, connecting included, is bounded by `timeoutMs`.
+ * before the request would let DNS answer differently the second time). Sockets come from the
+ * dispatcher's kept-alive pools (webhook-connections.ts says why that keeps the check). Redirects
+ * are not followed (Node's client never does): a 3xx is an answer like any other non-2xx. The
+ * whole attempt, connecting included, is bounded by `timeoutMs`.
  */
 export function sendWebhook(target: WebhookRequest, options: SendOptions): Promise<SendOutcome> {
   return new Promise((resolve) => {
+    let url: URL;
+    try {
+      url = new URL(target.url);
+    } catch {
+      resolve({ kind: 'failed', error: 'url is not valid' });
+      return;
+    }
     let settled = false;
+    let current: ClientRequest | undefined;
     const settle = (outcome: SendOutcome): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(outcome);
     };
-    let url: URL;
-    try {
-      url = new URL(target.url);
-    } catch {
-      settle({ kind: 'failed', error: 'url is not valid' });
-      return;
-    }
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(url, {
-      method: 'POST',
-      headers: { ...target.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(target.body), 'user-agent': 'Roster-Webhooks/1' },
-      lookup: guardedLookup(options),
-      // One socket per attempt: a kept-alive socket would skip the address check of the next one.
-      agent: false,
-      signal: options.signal,
-    });
     const timer = setTimeout(() => {
-      request.destroy();
+      current?.destroy();
       settle({ kind: 'failed', error: `no answer within ${options.timeoutMs} ms` });
     }, options.timeoutMs);
-    request.on('response', (response: IncomingMessage) => {
-      let read = 0;
-      response.on('data', (chunk: Buffer) => {
-        read += chunk.length;
-        if (read > MAX_ANSWER_BYTES) response.destroy();
+
+    const send = (agent: Agent | false): void => {
+      const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+        method: 'POST',
+        headers: { ...target.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(target.body), 'user-agent': 'Roster-Webhooks/1' },
+        lookup: guardedLookup(options),
+        agent,
+        signal: options.signal,
       });
-      const done = (): void => settle({ kind: 'answered', status: response.statusCode ?? 0 });
-      response.on('end', done);
-      response.on('close', done);
-      response.on('error', done);
-    });
-    request.on('error', (error: Error) => settle({ kind: 'failed', error: describe(error) }));
-    request.end(target.body);
+      current = request;
+      let answered = false;
+      request.on('response', (response: IncomingMessage) => {
+        answered = true;
+        let read = 0;
+        response.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > MAX_ANSWER_BYTES) response.destroy();
+        });
+        const done = (): void => settle({ kind: 'answered', status: response.statusCode ?? 0 });
+        response.on('end', done);
+        response.on('close', done);
+        response.on('error', done);
+      });
+      request.on('error', (error: Error) => {
+        // A kept socket the receiver closed while it sat idle fails at once, before any answer
+        // (Node's http docs, `request.reusedSocket`): sent again, once, on a connection of its
+        // own rather than counted as a failed attempt. The receiver may have read it; deliveries
+        // are at least once, and the unchanged webhook-id lets it tell (Standard Webhooks 1.0).
+        if (agent !== false && !answered && !settled && request.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+          send(false);
+          return;
+        }
+        settle({ kind: 'failed', error: describe(error) });
+      });
+      request.end(target.body);
+    };
+    send(options.connections.agentFor(url));
   });
 }
 
