@@ -1,3 +1,4 @@
+import { MAX_PIECE_CHARS } from '../../src/modules/metrics/http-request-series.js';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { databaseKinds } from '../support/databases.js';
 import { startRoster, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
@@ -113,6 +114,31 @@ describe.each(databaseKinds())('GET /metrics on %s', (kind) => {
     if (kind === 'postgres') expect(valueOf(samples, 'roster_db_pool_connections', { state: 'idle' })).toBeDefined();
     expect(valueOf(samples, 'process_resident_memory_bytes', {})).toBeGreaterThan(0);
     expect(valueOf(samples, 'nodejs_eventloop_lag_seconds', {})).toBeDefined();
+  });
+
+  it('sends a scrape of many pieces whole: every series once, each histogram complete', async () => {
+    // Every method on every SCIM path, unauthenticated: a route histogram for each that exists.
+    const paths = ['Users', 'Users/{id}', 'Users/.search', 'Groups', 'Groups/{id}', 'Groups/.search', 'Libraries', 'Libraries/{id}', 'Libraries/.search', '.search', 'Bulk', 'Me', 'Schemas', 'ResourceTypes'];
+    for (const path of paths) {
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) await roster.http.request(method, `/scim/v2/${path.replace('{id}', 'no-such-id-4714')}`, {});
+    }
+    const response = await roster.http.get('/metrics');
+    expect(response.status).toBe(200);
+    // Several pieces' worth (the test's own requests alone make ~70 KB).
+    expect(response.text.length).toBeGreaterThan(2 * MAX_PIECE_CHARS);
+    expect(response.text.endsWith('\n')).toBe(true);
+    const samples = parseSamples(response.text);
+    expect(new Set(samples.map((sample) => `${sample.name}${JSON.stringify(sample.labels)}`)).size).toBe(samples.length);
+    const histograms = new Map<string, Sample[]>();
+    for (const sample of samples.filter((one) => one.name.startsWith('roster_http_request_duration_seconds'))) {
+      const key = `${sample.labels.method} ${sample.labels.route}`;
+      histograms.set(key, [...(histograms.get(key) ?? []), sample]);
+    }
+    expect(histograms.size).toBeGreaterThan(30);
+    for (const [key, lines] of histograms) {
+      const count = lines.find((line) => line.name.endsWith('_count'))?.value;
+      expect([key, lines.length, lines.find((line) => line.labels.le === '+Inf')?.value]).toEqual([key, 16, count]);
+    }
   });
 
   it('never puts an id, a tenant or a raw URL in a label', async () => {

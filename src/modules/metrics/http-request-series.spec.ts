@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
-import { HttpRequestSeries, LATENCY_BUCKETS } from './http-request-series.js';
+import { HttpRequestSeries, LATENCY_BUCKETS, MAX_PIECE_CHARS } from './http-request-series.js';
 import { seededRandom } from '../../../test/support/seeded-random.js';
 
 /** The two metrics as prom-client kept them before HttpRequestSeries, in a registry of their own. */
@@ -47,11 +47,16 @@ describe('HttpRequestSeries', () => {
       ours.observe(route, method, status, seconds);
       theirs.observe(route, method, status, seconds);
     }
-    expect(`${ours.exposition()}\n`).toBe(await theirs.registry.metrics());
+    const pieces = ours.exposition();
+    // Enough series for several pieces, each short of V8's large strings, that together are the text.
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(Math.max(...pieces.map((piece) => piece.length))).toBeLessThanOrEqual(MAX_PIECE_CHARS);
+    expect(pieces.slice(0, -1).every((piece) => piece.endsWith('\n'))).toBe(true);
+    expect(`${pieces.join('')}\n`).toBe(await theirs.registry.metrics());
   });
 
   it('writes the HELP and TYPE lines of both metrics before any request', async () => {
-    expect(`${new HttpRequestSeries().exposition()}\n`).toBe(await promClientPair().registry.metrics());
+    expect(`${new HttpRequestSeries().exposition().join('')}\n`).toBe(await promClientPair().registry.metrics());
   });
 
   it('counts cumulative buckets: a value on a bound falls in it, one past the last only in +Inf', () => {
@@ -59,7 +64,7 @@ describe('HttpRequestSeries', () => {
     series.observe('/r', 'GET', 200, 0.001);
     series.observe('/r', 'GET', 200, 0.0011);
     series.observe('/r', 'GET', 404, 11);
-    const lines = series.exposition().split('\n');
+    const lines = series.exposition().join('').split('\n');
     expect(lines).toContain('roster_http_requests_total{route="/r",method="GET",status="200"} 2');
     expect(lines).toContain('roster_http_requests_total{route="/r",method="GET",status="404"} 1');
     expect(lines).toContain('roster_http_request_duration_seconds_bucket{le="0.001",route="/r",method="GET"} 1');
@@ -73,7 +78,7 @@ describe('HttpRequestSeries', () => {
   it('counts a request whose duration is not a finite number, without a histogram series (prom-client refused the value)', () => {
     const series = new HttpRequestSeries();
     series.observe('/r', 'GET', 200, Number.NaN);
-    const text = series.exposition();
+    const text = series.exposition().join('');
     expect(text).toContain('roster_http_requests_total{route="/r",method="GET",status="200"} 1');
     expect(text).not.toContain('roster_http_request_duration_seconds_bucket');
     expect(text).not.toContain('roster_http_request_duration_seconds_count');

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { RosterMetrics } from './roster-metrics.js';
@@ -8,8 +9,9 @@ export class MetricsController {
   constructor(private readonly metrics: RosterMetrics) {}
 
   @Get()
-  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readable> {
     void reply.type(this.metrics.contentType);
-    return this.metrics.scrape();
+    // Sent piece by piece (chunked): one string of the whole scrape costs more than the scrape (roster-metrics.ts).
+    return Readable.from(await this.metrics.scrape());
   }
 }

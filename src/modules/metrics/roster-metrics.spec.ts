@@ -18,11 +18,11 @@ describe('RosterMetrics', () => {
         for (const status of [200, 400, 404, 500]) metrics.observeHttp(`/scim/v2/Type${route}/:id`, method, status, 0.003 * (route + 1));
       }
     }
-    const series = sampleLines(await metrics.scrape());
+    const series = sampleLines((await metrics.scrape()).join(''));
     expect(series).toBeGreaterThanOrEqual(1000);
 
     // Each series once, with its labels: a histogram series per bucket, a counter per status.
-    const text = await metrics.scrape();
+    const text = (await metrics.scrape()).join('');
     expect(text).toContain('route="/scim/v2/Type24/:id"');
     expect(new Set(text.split('\n').filter((line) => line !== '' && !line.startsWith('#'))).size).toBe(series);
     // How fast a scrape is belongs to the benchmark (`metrics-scrape`), not to a timed test.
@@ -33,7 +33,7 @@ describe('RosterMetrics', () => {
     metrics.observeHttp('/oauth/token', 'POST', 429, 0.001);
     metrics.observeHttp('/scim/v2/Users/.search', 'POST', 429, 0.001);
     metrics.observeHttp('/scim/v2/Users/:id', 'PATCH', 429, 0.001);
-    const text = await metrics.scrape();
+    const text = (await metrics.scrape()).join('');
     expect(text).toContain('roster_rate_limited_requests_total{limit="token"} 1');
     expect(text).toContain('roster_rate_limited_requests_total{limit="scim_read"} 1');
     expect(text).toContain('roster_rate_limited_requests_total{limit="scim_write"} 1');

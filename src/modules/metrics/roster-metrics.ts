@@ -139,9 +139,14 @@ export class RosterMetrics implements OnModuleInit {
     return this.registry.contentType;
   }
 
-  /** The HTTP series first, as when they were the registry's first metrics, then the registry's. */
-  async scrape(): Promise<string> {
-    return `${this.http.exposition()}\n\n${await this.registry.metrics()}`;
+  /**
+   * The exposition text in pieces that are sent one after another, never joined into one string
+   * (http-request-series.ts, MAX_PIECE_CHARS, says why): the HTTP series first, as when they were
+   * the registry's first metrics, then the registry's.
+   */
+  async scrape(): Promise<string[]> {
+    const registry = await this.registry.metrics();
+    return [...this.http.exposition(), '\n\n', registry];
   }
 }
 
