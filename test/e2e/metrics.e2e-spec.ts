@@ -1,4 +1,4 @@
-import { MAX_PIECE_CHARS } from '../../src/modules/metrics/http-request-series.js';
+import { MAX_PIECE_CHARS } from '../../src/modules/metrics/text-pieces.js';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { databaseKinds } from '../support/databases.js';
 import { startRoster, TEST_ADMIN_TOKEN, type RosterHarness } from '../support/roster-harness.js';
@@ -127,6 +127,8 @@ describe.each(databaseKinds())('GET /metrics on %s', (kind) => {
     // Several pieces' worth (the test's own requests alone make ~70 KB).
     expect(response.text.length).toBeGreaterThan(2 * MAX_PIECE_CHARS);
     expect(response.text.endsWith('\n')).toBe(true);
+    // The pieces' bytes counted right: the whole answer, as when it was sent as one string.
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(response.text)));
     const samples = parseSamples(response.text);
     expect(new Set(samples.map((sample) => `${sample.name}${JSON.stringify(sample.labels)}`)).size).toBe(samples.length);
     const histograms = new Map<string, Sample[]>();

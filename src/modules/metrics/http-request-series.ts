@@ -1,3 +1,5 @@
+import { TextPieces } from './text-pieces.js';
+
 /** Seconds; from a cached GET (~1 ms) to a 100,000-member group streamed (~1 s) and beyond. */
 export const LATENCY_BUCKETS: readonly number[] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -10,15 +12,6 @@ const DURATION = {
   name: 'roster_http_request_duration_seconds',
   help: 'Time from the request arriving to the answer sent, by route template and method.',
 };
-
-/**
- * The most characters of one piece of a scrape. V8 keeps a string of over 128 KB in its
- * large-object space, and on the development machine making one cost ~0.7 ms whatever it held (a
- * 125 KB join took 87 µs, a 129 KB one 714 µs). A scrape of the bench's busy replica (~150 KB)
- * paid that when it was joined, again when Fastify counted its bytes and again when the socket
- * encoded it. Pieces this small never pay it (chars, not bytes: a two-byte string fits too).
- */
-export const MAX_PIECE_CHARS = 32 * 1024;
 
 /** One route template, method and status: its `route="…",method="…",status="…"` label text and count. */
 interface StatusCount {
@@ -85,10 +78,10 @@ export class HttpRequestSeries {
   /**
    * Both metrics' blocks, each with its HELP and TYPE lines, separated by a blank line as
    * prom-client separates metrics; no final newline. In pieces that concatenate to the text,
-   * none much over MAX_PIECE_CHARS.
+   * none over MAX_PIECE_CHARS (text-pieces.ts) but a line longer than that.
    */
   exposition(): string[] {
-    const text = new PieceWriter();
+    const text = new LineWriter();
     text.line(`# HELP ${REQUESTS.name} ${escapeHelp(REQUESTS.help)}`);
     text.line(`# TYPE ${REQUESTS.name} counter`);
     for (const { labels, count } of this.statusCounts) text.line(`${REQUESTS.name}{${labels}} ${count}`);
@@ -111,25 +104,18 @@ export class HttpRequestSeries {
   }
 }
 
-/** Lines joined by newlines, cut into pieces of at most MAX_PIECE_CHARS (a longer line is a piece of its own). */
-class PieceWriter {
-  private readonly done: string[] = [];
-  private current: string[] = [];
-  private currentChars = 0;
+/** Lines joined by newlines, in pieces (text-pieces.ts). */
+class LineWriter {
+  private readonly text = new TextPieces();
+  private first = true;
 
-  line(text: string): void {
-    if (this.current.length > 0 && this.currentChars + text.length + 1 > MAX_PIECE_CHARS) {
-      this.done.push(`${this.current.join('\n')}\n`);
-      this.current = [];
-      this.currentChars = 0;
-    }
-    this.current.push(text);
-    this.currentChars += text.length + 1;
+  line(line: string): void {
+    this.text.append(this.first ? line : `\n${line}`);
+    this.first = false;
   }
 
-  /** Every piece; the last one without a final newline. */
   pieces(): string[] {
-    return [...this.done, this.current.join('\n')];
+    return this.text.pieces();
   }
 }
 

@@ -1,6 +1,7 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { bodyOfPieces, replyBody } from './text-pieces.js';
 import { RosterMetrics } from './roster-metrics.js';
 
 /** Prometheus text format (DESIGN.md "Operations"); no auth: bind or firewall it. */
@@ -9,9 +10,8 @@ export class MetricsController {
   constructor(private readonly metrics: RosterMetrics) {}
 
   @Get()
-  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readable> {
+  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string | Readable> {
     void reply.type(this.metrics.contentType);
-    // Sent piece by piece (chunked): one string of the whole scrape costs more than the scrape (roster-metrics.ts).
-    return Readable.from(await this.metrics.scrape());
+    return replyBody(reply, bodyOfPieces(await this.metrics.scrape()));
   }
 }

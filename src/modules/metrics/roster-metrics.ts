@@ -140,9 +140,8 @@ export class RosterMetrics implements OnModuleInit {
   }
 
   /**
-   * The exposition text in pieces that are sent one after another, never joined into one string
-   * (http-request-series.ts, MAX_PIECE_CHARS, says why): the HTTP series first, as when they were
-   * the registry's first metrics, then the registry's.
+   * The exposition text in pieces, never joined into one string (text-pieces.ts says why): the
+   * HTTP series first, as when they were the registry's first metrics, then the registry's.
    */
   async scrape(): Promise<string[]> {
     const registry = await this.registry.metrics();
