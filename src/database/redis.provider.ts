@@ -6,6 +6,8 @@ import type { RosterOptions } from '../config/roster-options.js';
 /** Injection token of the shared ioredis client; its value is null when REDIS_URL is unset. */
 export const REDIS_CLIENT = Symbol('ROSTER_REDIS_CLIENT');
 
+const DISCONNECT_TIMEOUT_MS = 100;
+
 export const redisProvider: FactoryProvider<Promise<Redis | null>> = {
   provide: REDIS_CLIENT,
   inject: [ROSTER_OPTIONS],
@@ -17,6 +19,12 @@ export const redisProvider: FactoryProvider<Promise<Redis | null>> = {
       maxRetriesPerRequest: 2,
       // Reconnect quickly and keep trying: readiness reports Redis as down meanwhile.
       retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+      // How long disconnect() waits for the socket to close before destroying it. ioredis arms
+      // that timer even for a socket that has already closed (refused, while reconnecting), and
+      // nothing clears it then: at its default of 2 s, an app closed while Redis was out of reach
+      // kept its process alive 2 s longer (a host app's, or Jest's: "a worker process has failed
+      // to exit gracefully").
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     });
     const logger = new Logger('Roster');
     // Without a listener ioredis prints every failed reconnect; the URL (and its password) stays out of the log.

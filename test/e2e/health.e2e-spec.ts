@@ -1,4 +1,5 @@
 import { databaseKinds } from '../support/databases.js';
+import { TEST_REDIS_URL } from '../support/redis.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
 
 describe.each(databaseKinds())('health on %s', (kind) => {
@@ -35,3 +36,21 @@ describe('readiness with Redis configured but unreachable', () => {
     expect(response.body).toEqual({ status: 'degraded', checks: { database: 'ok', redis: 'down' } });
   });
 });
+
+describe('closing with Redis configured', () => {
+  const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
+  it.each([
+    ['out of reach', 'redis://127.0.0.1:1'],
+    ['the test server (out of reach too where none runs)', TEST_REDIS_URL],
+  ])('leaves no timer behind when Redis is %s, so that a host app can exit at once', async (_state, redisUrl) => {
+    const before = timers();
+    const roster = await startRoster('sqlite', { redisUrl });
+    expect((await roster.http.get('/health/ready')).status).toBe(200);
+    await roster.close();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // ioredis used to leave a 2 s timer per connection (redis.provider.ts, disconnectTimeout).
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+});
+
