@@ -24,6 +24,18 @@ export class TransactionRunner {
     this.gate = isSqliteWalFile(dataSource) ? new SqliteTransactionGate(dataSource) : undefined;
   }
 
+  /**
+   * Work that is one statement, atomic by itself. On PostgreSQL it runs without an explicit
+   * transaction (autocommit): BEGIN and COMMIT are two round trips, each costing the service
+   * a socket write and the server a wake-up (with a webhook endpoint, a claim and an attempt's
+   * record were three round trips each where one does). On SQLite it is queued like any
+   * transaction: a statement run beside the one connection's open transaction would join it.
+   */
+  runStatement<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dataSource.options.type === 'postgres') return work(this.dataSource.manager);
+    return this.run(work);
+  }
+
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.dataSource.options.type === 'postgres') return this.dataSource.transaction(work);
     const { gate } = this;

@@ -1,3 +1,4 @@
+import { captureStatements, type CapturedStatement } from '../support/captured-sql.js';
 import { databaseKinds } from '../support/databases.js';
 import { createTenantWithConnection, requestAccessToken } from '../support/bootstrap.js';
 import { startRoster, type RosterHarness } from '../support/roster-harness.js';
@@ -55,6 +56,27 @@ describe.each(databaseKinds())('Users: create, read, replace, delete on %s', (ki
     const clash = await create({ userName: 'äöü-USER' });
     expect(clash.status).toBe(409);
     expect(clash.body).toMatchObject({ scimType: 'uniqueness', status: '409' });
+  });
+
+  it('creates a new userName with one statement on users, and leaves the user holding a taken one as it was', async () => {
+    const onUsers = (statements: readonly CapturedStatement[]) => statements.map((statement) => statement.sql).filter((sql) => /\b(FROM|INTO|UPDATE)\s+"?users"?\b/i.test(sql));
+    let created: ScimUser | undefined;
+    const fresh = await captureStatements(roster, async () => {
+      const response = await create({ userName: 'one.statement@example.com' });
+      expect(response.status).toBe(201);
+      created = response.body;
+    });
+    expect(onUsers(fresh)).toEqual([expect.stringMatching(/^INSERT INTO users .* ON CONFLICT \(tenant_id, user_name_key\) DO NOTHING RETURNING id$/s)]);
+
+    const taken = await captureStatements(roster, async () => {
+      const clash = await create({ userName: 'ONE.statement@example.com', displayName: 'Someone else' });
+      expect(clash.status).toBe(409);
+      expect(clash.body).toMatchObject({ scimType: 'uniqueness', status: '409' });
+    });
+    // The insert that did nothing, then the look-up that tells a live user (409) from a deleted one.
+    expect(onUsers(taken)).toEqual([expect.stringMatching(/ON CONFLICT \(tenant_id, user_name_key\) DO NOTHING/), expect.stringMatching(/^SELECT .* FROM users WHERE/s)]);
+    const read = await roster.http.get<ScimUser>(`/scim/v2/Users/${created?.id}`, { token });
+    expect(read.body).toEqual(created);
   });
 
   it('answers 404 for unknown ids whatever their shape', async () => {

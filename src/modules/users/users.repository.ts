@@ -6,7 +6,7 @@ import { ROSTER_DATA_SOURCE } from '../../config/injection-tokens.js';
 import { UserRoleEntity } from '../../database/entities/user-role.entity.js';
 import { UserEntity } from '../../database/entities/user.entity.js';
 import { EntityRows } from '../../database/entity-rows.js';
-import { runSql } from '../../database/run-sql.js';
+import { runSql, runSqlChanging } from '../../database/run-sql.js';
 import type { IsoTimestamp } from '../../database/timestamps.js';
 import type { TenantId } from '../../domain/tenant-id.js';
 
@@ -31,10 +31,17 @@ export class UsersRepository {
     return rows.length === 0 ? null : entityRows.hydrate(rows[0]);
   }
 
-  /** A concurrent create of the same key fails on the unique index as TypeORM's insert failed (QueryFailedError, 23505 / SQLITE_CONSTRAINT_UNIQUE). */
-  async insert(user: UserEntity, manager: EntityManager): Promise<void> {
+  /**
+   * Inserts the user unless its tenant has a user (live or soft-deleted) with its userName key:
+   * false then, and nothing written. One statement where a look-up first and an insert after were
+   * two round trips on every create (issue 15); a create racing this one for the key waits for it
+   * on the unique index (PostgreSQL) or the one connection (SQLite), then finds its row.
+   */
+  async insertUnlessUserNameTaken(user: UserEntity, manager: EntityManager): Promise<boolean> {
     const params: Record<string, unknown> = {};
-    await runSql(manager, new EntityRows<UserEntity>(manager, UserEntity).insertion({ ...user }, params, 'value'), params);
+    const insertion = new EntityRows<UserEntity>(manager, UserEntity).insertion({ ...user }, params, 'value');
+    const { records } = await runSqlChanging<{ id: string }>(manager, `${insertion} ON CONFLICT (tenant_id, user_name_key) DO NOTHING RETURNING id`, params);
+    return records.length > 0;
   }
 
   /** Brings a soft-deleted user back with new content; false if someone else restored it first. */

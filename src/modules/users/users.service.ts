@@ -107,16 +107,18 @@ export class UsersService implements OnModuleInit {
       USERS,
       tenant,
       async (manager) => {
-        const existing = await this.users.findByUserNameKeyIncludingDeleted(tenant, document.userNameKey, manager);
-        if (existing && existing.deletedAt === null) throw userNameTaken(document.userName);
-        let row: UserEntity;
-        const restoredFrom = existing?.data;
-        if (existing) {
+        // The common case first: a userName the tenant has never had is inserted in one statement.
+        let row: UserEntity = Object.assign(new UserEntity(), { ...changes, id: randomUUID(), tenantId: tenant, version: 1, createdAt: now, deletedAt: null });
+        let existing: UserEntity | null = null;
+        let restoredFrom: UserEntity['data'] | undefined;
+        if (!(await this.users.insertUnlessUserNameTaken(row, manager))) {
+          // Taken, by a live user (409) or a soft-deleted one, which this create brings back.
+          existing = await this.users.findByUserNameKeyIncludingDeleted(tenant, document.userNameKey, manager);
+          if (existing === null || existing.deletedAt === null) throw userNameTaken(document.userName);
           if (!(await this.users.restore(tenant, existing.id, existing.version, changes, manager))) throw userNameTaken(document.userName);
+          // The document it had, whose index rows the restore replaces (read before `changes` overwrite it).
+          restoredFrom = existing.data;
           row = Object.assign(existing, changes, { deletedAt: null, version: existing.version + 1 });
-        } else {
-          row = Object.assign(new UserEntity(), { ...changes, id: randomUUID(), tenantId: tenant, version: 1, createdAt: now, deletedAt: null });
-          await this.users.insert(row, manager);
         }
         const libraryIds = await this.libraries.resolve(tenant, document.libraryRefs, manager);
         granted = libraryIds;

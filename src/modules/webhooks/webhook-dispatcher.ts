@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { ROSTER_OPTIONS } from '../../config/injection-tokens.js';
 import type { RosterOptions } from '../../config/roster-options.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
@@ -162,7 +163,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const perEndpoint = new Map<string, number>();
     for (const attempt of this.attempts.values()) perEndpoint.set(attempt.endpointId, (perEndpoint.get(attempt.endpointId) ?? 0) + 1);
     const now = new Date();
-    const leased = await this.transactions.run((manager) =>
+    // One UPDATE … RETURNING, whose row locks (SKIP LOCKED) hold for as long as it runs.
+    const leased = await this.transactions.runStatement((manager) =>
       this.deliveries.claim(
         {
           owner: this.owner,
@@ -262,10 +264,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       while (this.outcomes.length > 0) {
         const batch = this.outcomes.splice(0);
         try {
-          await this.transactions.run(async (manager) => {
-            const now = nowIso();
+          const now = nowIso();
+          const record = async (manager: EntityManager): Promise<void> => {
             for (const { delivery, result } of batch) await this.deliveries.complete(delivery.id, this.owner, result, now, manager);
-          });
+          };
+          // One outcome is one UPDATE, atomic by itself; several share one transaction and so one commit (a WAL flush).
+          await (batch.length === 1 ? this.transactions.runStatement(record) : this.transactions.run(record));
           for (const outcome of batch) outcome.resolve();
         } catch (error) {
           for (const outcome of batch) outcome.reject(error);
