@@ -28,3 +28,12 @@ export function isUniqueViolationOn(error: unknown, table: string): boolean {
   const said = [driverError.table, driverError.constraint, driverError.message].filter((part) => typeof part === 'string').join(' ');
   return said.includes(table);
 }
+
+/**
+ * PostgreSQL broke a deadlock by failing this transaction (SQLSTATE 40P01); the other one went on.
+ * SQLite cannot deadlock: its transactions run one at a time.
+ */
+export function isDeadlock(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  return (error.driverError as { code?: unknown } | undefined)?.code === '40P01';
+}

@@ -265,11 +265,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         const batch = this.outcomes.splice(0);
         try {
           const now = nowIso();
+          // In id order, as every batch locks them; cancelling an endpoint's deliveries may still
+          // meet them in another order, and then one of the two is run again.
+          const ordered = [...batch].sort((a, b) => (a.delivery.id < b.delivery.id ? -1 : a.delivery.id > b.delivery.id ? 1 : 0));
           const record = async (manager: EntityManager): Promise<void> => {
-            for (const { delivery, result } of batch) await this.deliveries.complete(delivery.id, this.owner, result, now, manager);
+            for (const { delivery, result } of ordered) await this.deliveries.complete(delivery.id, this.owner, result, now, manager);
           };
           // One outcome is one UPDATE, atomic by itself; several share one transaction and so one commit (a WAL flush).
-          await (batch.length === 1 ? this.transactions.runStatement(record) : this.transactions.run(record));
+          await (batch.length === 1 ? this.transactions.runStatement(record) : this.transactions.runRetryingDeadlocks(record));
           for (const outcome of batch) outcome.resolve();
         } catch (error) {
           for (const outcome of batch) outcome.reject(error);
@@ -283,7 +286,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   /** `410 Gone`: the receiver asks never to be called again (DESIGN.md); the endpoint is disabled, its backlog cancelled. */
   private async disableGone(delivery: LeasedDelivery): Promise<void> {
     const now = nowIso();
-    await this.transactions.run(async (manager) => {
+    await this.transactions.runRetryingDeadlocks(async (manager) => {
       await this.deliveries.complete(delivery.id, this.owner, { kind: 'failed', status: 410, error: null }, now, manager);
       await this.endpoints.disable(delivery.endpointId, 'gone', now, manager);
       await this.deliveries.cancelPending(delivery.endpointId, manager);

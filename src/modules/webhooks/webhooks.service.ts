@@ -69,7 +69,8 @@ export class WebhooksService {
     await this.view(tenant, id);
     if (changes.url !== undefined) this.checkUrl(changes.url);
     const types = changes.types === undefined ? undefined : checkedTypes(changes.types);
-    await this.transactions.run(async (manager) => {
+    // Cancelling locks the endpoint's pending deliveries, which attempts being recorded lock too.
+    await this.transactions.runRetryingDeadlocks(async (manager) => {
       await this.endpoints.update(tenant, id, { ...changes, ...(types === undefined ? {} : { types }) }, nowIso(), manager);
       if (changes.enabled === false) await this.deliveries.cancelPending(id, manager);
     });
@@ -78,7 +79,8 @@ export class WebhooksService {
 
   async delete(tenant: TenantId, id: string): Promise<void> {
     await this.view(tenant, id);
-    await this.transactions.run((manager) => this.endpoints.delete(tenant, id, manager));
+    // Its deliveries go with it, rows that attempts being recorded lock too.
+    await this.transactions.runRetryingDeadlocks((manager) => this.endpoints.delete(tenant, id, manager));
   }
 
   /** A new secret, shown once; the previous one goes on signing (a second signature) for the grace period. */
