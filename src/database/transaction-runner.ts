@@ -7,6 +7,9 @@ import { isDeadlock } from './unique-violation.js';
 import { isSqliteWalFile } from './sqlite-read-connection.js';
 import { SqliteTransactionGate } from './sqlite-transaction-gate.js';
 
+/** How often a transaction PostgreSQL failed to break a deadlock is tried in all. */
+const DEADLOCK_ATTEMPTS = 3;
+
 /**
  * Runs work in one database transaction. better-sqlite3 has a single connection, on which two
  * interleaved transactions would collide ("cannot start a transaction within a transaction"),
@@ -16,9 +19,6 @@ import { SqliteTransactionGate } from './sqlite-transaction-gate.js';
  * 200 ms at 100,000 users (issue 15). On a SQLite file, a long transaction also gives the loop
  * back between its statements, while other SQL on its connection waits (sqlite-transaction-gate.ts).
  */
-/** How often a transaction PostgreSQL failed to break a deadlock is tried in all. */
-const DEADLOCK_ATTEMPTS = 3;
-
 @Injectable()
 export class TransactionRunner {
   private readonly queue = new LoopTurnQueue();

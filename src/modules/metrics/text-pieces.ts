@@ -30,8 +30,8 @@ export class TextPieces {
 
   /** The pieces, each one flat string, which concatenated are everything appended. */
   pieces(): string[] {
-    this.cut();
-    return this.done;
+    if (this.current.length > 0 || this.done.length === 0) this.cut();
+    return [...this.done];
   }
 
   private cut(): void {
